@@ -1,0 +1,14 @@
+//! parkcheck: checks submissions of Zhejiang small and micro enterprise parks (小微企业园)
+//! against the rules of the documents that govern them.
+//!
+//! The pipeline runs one way: [`document`] loads a file into a spanned tree, [`schema`] checks
+//! its structure, and [`report`] formats the [`finding::Finding`]s; [`check`] ties them together.
+
+pub mod check;
+pub mod document;
+pub mod finding;
+pub mod report;
+pub mod schema;
+pub mod source;
+pub mod text;
+pub mod walk;

@@ -1,0 +1,140 @@
+//! Human output: one `miette` diagnostic per finding, with the source snippet and a label on
+//! the value, then a summary.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::Summary;
+use crate::check::FileReport;
+use crate::finding::{Finding, Severity};
+use crate::text::{Lang, Text};
+
+/// How to draw the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub lang: Lang,
+    pub color: bool,
+    pub width: usize,
+}
+
+struct Rendered<'a> {
+    finding: &'a Finding,
+    source: NamedSource<std::sync::Arc<str>>,
+    lang: Lang,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rendered")
+            .field("rule", &self.finding.rule)
+            .finish()
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message.render(self.lang))
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.render(self.lang)) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.finding.span.map(|_| &self.source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.finding.span?;
+        let label = match &self.finding.label {
+            Some(label) => format!("{}: {}", self.finding.rule, inline(label, self.lang)),
+            None => self.finding.rule.clone(),
+        };
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(label), span),
+        )))
+    }
+}
+
+/// A label is one line: both languages side by side.
+fn inline(text: &Text, lang: Lang) -> String {
+    match lang {
+        Lang::Both if text.zh != text.en => format!("{} / {}", text.zh, text.en),
+        _ => text.render(lang),
+    }
+}
+
+/// Renders every finding of every file, then the summary.
+#[must_use]
+pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for report in reports {
+        let source = NamedSource::new(report.source.name(), report.source.shared_text());
+        for finding in &report.findings {
+            let rendered = Rendered {
+                finding,
+                source: source.clone(),
+                lang: style.lang,
+            };
+            if finding.span.is_none() {
+                out.push_str(report.source.name());
+                out.push_str(":\n");
+            }
+            // Writing into a String cannot fail.
+            let _ = handler.render_report(&mut out, &rendered);
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary_line(summary).render(style.lang));
+    out.push('\n');
+    out
+}
+
+fn summary_line(s: &Summary) -> Text {
+    let mut zh = format!(
+        "检查 {} 个文件：{} 个错误，{} 个警告，{} 个提示",
+        s.files, s.errors, s.warnings, s.infos
+    );
+    let mut en = format!(
+        "checked {} file(s): {} error(s), {} warning(s), {} info(s)",
+        s.files, s.errors, s.warnings, s.infos
+    );
+    if s.files_unreadable > 0 {
+        zh.push_str(&format!("；{} 个文件无法读取或解析", s.files_unreadable));
+        en.push_str(&format!(
+            "; {} file(s) could not be read or parsed",
+            s.files_unreadable
+        ));
+    }
+    Text::new(zh, en)
+}

@@ -1,0 +1,531 @@
+//! Structural validation of submissions against `schemas/submission.v1.schema.json`.
+//!
+//! Each schema error becomes a [`Finding`] under the catalogue id that the failing schema node
+//! (or its nearest ancestor) names in its `x-rule` annotation, or under `SCHEMA`. The finding
+//! points at the offending value, at the unknown key, or at the object that lacks a field.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value as Json;
+
+use crate::document::{Document, NumberIssueKind, Pointer, Value};
+use crate::finding::{Finding, Severity};
+use crate::text::Text;
+
+/// The submission schema, as shipped in the binary.
+pub const SUBMISSION_SCHEMA: &str = include_str!("../schemas/submission.v1.schema.json");
+
+/// The rule id of a structural finding that no catalogue rule claims.
+pub const GENERIC_RULE: &str = "SCHEMA";
+
+/// A compiled submission schema.
+pub struct SubmissionSchema {
+    schema: Json,
+    validator: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for SubmissionSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubmissionSchema").finish_non_exhaustive()
+    }
+}
+
+/// The bundled schema failed to load: a build defect, reported rather than panicking.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("the bundled submission schema is invalid: {0}")]
+#[diagnostic(code(parkcheck::schema))]
+pub struct SchemaError(String);
+
+impl SubmissionSchema {
+    /// Compiles the bundled schema (offline: no remote references are fetched).
+    ///
+    /// # Errors
+    /// When the bundled schema is not valid JSON or not a valid 2020-12 schema.
+    pub fn bundled() -> Result<Self, SchemaError> {
+        let schema: Json =
+            serde_json::from_str(SUBMISSION_SCHEMA).map_err(|e| SchemaError(e.to_string()))?;
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| SchemaError(e.to_string()))?;
+        Ok(Self { schema, validator })
+    }
+
+    /// The schema as JSON.
+    #[must_use]
+    pub const fn json(&self) -> &Json {
+        &self.schema
+    }
+
+    /// Validates a document and reports the loader's number issues.
+    #[must_use]
+    pub fn check(&self, doc: &Document) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = doc
+            .number_issues
+            .iter()
+            .map(|i| number_finding(doc, i))
+            .collect();
+        let instance = doc.root.to_json();
+        let mut schema_findings = Vec::new();
+        for error in self.validator.iter_errors(&instance) {
+            let pointer = Pointer::parse(&error.instance_path().to_string()).unwrap_or_default();
+            // A value the loader already reported is not reported twice.
+            if doc.number_issues.iter().any(|i| i.pointer == pointer) {
+                continue;
+            }
+            let path = self.schema_chain(&error.evaluation_path().to_string());
+            let is_type = matches!(error.kind(), ValidationErrorKind::Type { .. });
+            for finding in explain(doc, &pointer, error.kind(), &path) {
+                schema_findings.push((is_type, finding));
+            }
+        }
+        // A value of the wrong type also fails its enum or pattern: say only the first thing.
+        let mistyped: Vec<Pointer> = schema_findings
+            .iter()
+            .filter(|(is_type, _)| *is_type)
+            .filter_map(|(_, f)| f.pointer.clone())
+            .collect();
+        findings.extend(
+            schema_findings
+                .into_iter()
+                .filter(|(is_type, f)| {
+                    *is_type || f.pointer.as_ref().is_none_or(|p| !mistyped.contains(p))
+                })
+                .map(|(_, f)| f),
+        );
+        findings
+    }
+
+    /// The schema nodes along an evaluation path, following `$ref`s; the last is the keyword's value.
+    fn schema_chain<'a>(&'a self, path: &str) -> Vec<Step<'a>> {
+        let mut chain = vec![Step {
+            node: &self.schema,
+            via_ref: false,
+        }];
+        let Some(pointer) = Pointer::parse(path) else {
+            return chain;
+        };
+        let mut current = &self.schema;
+        for token in pointer.tokens() {
+            let via_ref = token == "$ref";
+            let next = if via_ref {
+                current
+                    .get("$ref")
+                    .and_then(Json::as_str)
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|p| self.schema.pointer(p))
+            } else {
+                match current {
+                    Json::Object(map) => map.get(token.as_ref()),
+                    Json::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                    _ => None,
+                }
+            };
+            let Some(next) = next else { break };
+            chain.push(Step {
+                node: next,
+                via_ref,
+            });
+            current = next;
+        }
+        chain
+    }
+}
+
+/// One schema node on the way to a failing keyword.
+#[derive(Clone, Copy)]
+struct Step<'a> {
+    node: &'a Json,
+    /// Reached by following a `$ref` (a shared definition, whose own title is generic).
+    via_ref: bool,
+}
+
+/// The schema node that holds the failing keyword and its ancestors, deepest first.
+fn holders<'a>(chain: &'a [Step<'a>]) -> impl Iterator<Item = &'a Json> {
+    let n = chain.len().saturating_sub(1);
+    chain.iter().take(n).rev().map(|s| s.node)
+}
+
+fn rule_of(chain: &[Step<'_>]) -> String {
+    holders(chain)
+        .find_map(|node| node.get("x-rule").and_then(Json::as_str))
+        .unwrap_or(GENERIC_RULE)
+        .to_owned()
+}
+
+/// A documentation keyword (`title`, `description`) of the field that failed: the property's
+/// own, in preference to the generic one of a shared definition it refers to.
+fn doc_of<'a>(chain: &'a [Step<'a>], keyword: &str) -> Option<&'a str> {
+    let n = chain.len().saturating_sub(1);
+    let holder = chain.get(..n)?;
+    let mut index = holder.len().checked_sub(1)?;
+    // Climb from a shared definition back to the property that referred to it.
+    while holder.get(index).is_some_and(|s| s.via_ref) && index > 0 {
+        let referrer = holder.get(index - 1)?;
+        if referrer.node.get(keyword).is_none() {
+            break;
+        }
+        index -= 1;
+    }
+    holder.get(index)?.node.get(keyword)?.as_str()
+}
+
+/// Splits a bilingual schema text `中文 / English` into its two halves: at the first ` / `
+/// that an ASCII letter follows (the Chinese half may itself list values with ` / `).
+fn split_bilingual(text: &str) -> Text {
+    let cut = text.match_indices(" / ").map(|(i, _)| i).find(|&i| {
+        text.get(i + 3..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    });
+    match cut.and_then(|i| Some((text.get(..i)?, text.get(i + 3..)?))) {
+        Some((zh, en)) => Text::new(zh.trim(), en.trim()),
+        None => Text::new(text, text),
+    }
+}
+
+/// A field named for people: `园区状况（park.status）` / `park.status`.
+fn field_name(pointer: &Pointer, title: Option<&str>) -> Text {
+    if pointer.as_str().is_empty() {
+        return Text::new("申报文档", "the submission");
+    }
+    let dotted = pointer.dotted();
+    match title {
+        Some(title) => Text::new(
+            format!("{title}（{dotted}）"),
+            format!("`{dotted}` ({title})"),
+        ),
+        None => Text::new(format!("「{dotted}」"), format!("`{dotted}`")),
+    }
+}
+
+fn type_zh(name: &str) -> &'static str {
+    match name {
+        "null" => "空值",
+        "boolean" => "布尔值（true/false）",
+        "integer" => "整数",
+        "number" => "数字",
+        "string" => "文字",
+        "array" => "列表",
+        "object" => "映射（字段集合）",
+        _ => "未知类型",
+    }
+}
+
+/// Shows a JSON value compactly, strings without quotes.
+fn show(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn show_list(values: &Json) -> String {
+    match values {
+        Json::Array(items) => items.iter().map(show).collect::<Vec<_>>().join("、"),
+        other => show(other),
+    }
+}
+
+fn explain(
+    doc: &Document,
+    pointer: &Pointer,
+    kind: &ValidationErrorKind,
+    chain: &[Step<'_>],
+) -> Vec<Finding> {
+    let rule = rule_of(chain);
+    let field = field_name(pointer, doc_of(chain, "title"));
+    let node = doc.get(pointer);
+    let found = node.map_or_else(String::new, |n| {
+        let raw = doc.source.slice(n.span);
+        match &n.value {
+            Value::Map(_) | Value::Seq(_) => n.value.type_name().to_owned(),
+            _ => raw.trim_matches(['"', '\'']).to_owned(),
+        }
+    });
+    let expected = doc_of(chain, "description").map(|d| {
+        let d = split_bilingual(d);
+        Text::new(format!("要求：{}", d.zh), format!("expected: {}", d.en))
+    });
+    let value_finding = |message: Text| {
+        Finding::new(rule.clone(), Severity::Error, message)
+            .at(pointer.clone(), doc.label_span(pointer))
+            .with_help(expected.clone())
+    };
+    use ValidationErrorKind as K;
+    let finding = match kind {
+        K::Required { property } => {
+            let property = show(property);
+            let title = holders(chain)
+                .find_map(|n| n.get("properties")?.get(&property)?.get("title")?.as_str());
+            let named = title.map_or_else(|| property.clone(), |t| format!("{t}（{property}）"));
+            let here = field_name(pointer, None);
+            Finding::new(
+                rule,
+                Severity::Error,
+                Text::new(
+                    format!("{}缺少必填字段 {named}", here.zh),
+                    format!("{} lacks the required field `{property}`", here.en),
+                ),
+            )
+            .at(pointer.clone(), doc.label_span(pointer))
+            .with_label(Text::new(
+                format!("缺少 {property}"),
+                format!("`{property}` missing"),
+            ))
+        }
+        K::AdditionalProperties { unexpected } => {
+            let allowed: Vec<&str> = holders(chain)
+                .find_map(|n| n.get("properties")?.as_object())
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            return unexpected
+                .iter()
+                .map(|key| unknown_field(doc, pointer, key, &allowed, &rule))
+                .collect();
+        }
+        K::Enum { options } => value_finding(Text::new(
+            format!(
+                "{}的取值「{found}」不在允许范围内；可选：{}",
+                field.zh,
+                show_list(options)
+            ),
+            format!(
+                "{} has the value `{found}`, which is not allowed; allowed: {}",
+                field.en,
+                show_list(options)
+            ),
+        )),
+        K::Constant { expected_value } => value_finding(Text::new(
+            format!(
+                "{}应为 {}，实际为「{found}」",
+                field.zh,
+                show(expected_value)
+            ),
+            format!(
+                "{} must be {}, found `{found}`",
+                field.en,
+                show(expected_value)
+            ),
+        )),
+        K::Type { kind } => {
+            let expected: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+            };
+            let actual = node.map_or("null", |n| n.value.type_name());
+            let zh: Vec<&str> = expected.iter().map(|t| type_zh(t)).collect();
+            let mut finding = value_finding(Text::new(
+                format!(
+                    "{}应为{}，实际为{}「{found}」",
+                    field.zh,
+                    zh.join("或"),
+                    type_zh(actual)
+                ),
+                format!(
+                    "{} must be {}, found {actual} `{found}`",
+                    field.en,
+                    expected.join(" or ")
+                ),
+            ));
+            if expected.iter().any(|t| t == "string")
+                && matches!(actual, "integer" | "number" | "boolean" | "null")
+            {
+                finding.help = Some(Text::new(
+                    format!(
+                        "YAML 把未加引号的 {found} 读作{}；请加引号写成 \"{found}\"",
+                        type_zh(actual)
+                    ),
+                    format!(
+                        "YAML reads the unquoted {found} as a {}; quote it: \"{found}\"",
+                        if actual == "integer" {
+                            "number"
+                        } else {
+                            actual
+                        }
+                    ),
+                ));
+            }
+            finding
+        }
+        K::Pattern { .. } => value_finding(Text::new(
+            format!("{}的格式不正确：「{found}」", field.zh),
+            format!("{} is not in the expected form: `{found}`", field.en),
+        )),
+        K::Format { format } => {
+            let what = if format == "date" {
+                "日期（YYYY-MM-DD）"
+            } else {
+                format.as_str()
+            };
+            value_finding(Text::new(
+                format!("{}「{found}」不是有效的{what}", field.zh),
+                format!("{} `{found}` is not a valid {format}", field.en),
+            ))
+        }
+        K::Minimum { limit } | K::ExclusiveMinimum { limit } => {
+            let op = if matches!(kind, K::Minimum { .. }) {
+                "≥"
+            } else {
+                ">"
+            };
+            value_finding(Text::new(
+                format!("{}应 {op} {limit}，实际为 {found}", field.zh),
+                format!("{} must be {op} {limit}, found {found}", field.en),
+            ))
+        }
+        K::Maximum { limit } | K::ExclusiveMaximum { limit } => {
+            let op = if matches!(kind, K::Maximum { .. }) {
+                "≤"
+            } else {
+                "<"
+            };
+            value_finding(Text::new(
+                format!("{}应 {op} {limit}，实际为 {found}", field.zh),
+                format!("{} must be {op} {limit}, found {found}", field.en),
+            ))
+        }
+        K::MinItems { limit } => value_finding(Text::new(
+            format!("{}至少需要 {limit} 项", field.zh),
+            format!("{} needs at least {limit} item(s)", field.en),
+        )),
+        K::MaxItems { limit } => value_finding(Text::new(
+            format!("{}最多 {limit} 项", field.zh),
+            format!("{} allows at most {limit} item(s)", field.en),
+        )),
+        K::MinLength { limit } => value_finding(Text::new(
+            format!("{}至少 {limit} 个字符", field.zh),
+            format!("{} needs at least {limit} character(s)", field.en),
+        )),
+        K::MaxLength { limit } => value_finding(Text::new(
+            format!("{}最多 {limit} 个字符", field.zh),
+            format!("{} allows at most {limit} character(s)", field.en),
+        )),
+        K::UniqueItems => value_finding(Text::new(
+            format!("{}中有重复项", field.zh),
+            format!("{} holds duplicate items", field.en),
+        )),
+        K::Not { .. } | K::FalseSchema => value_finding(Text::new(
+            format!("{}不符合填写条件（此处不应出现）", field.zh),
+            format!("{} is not allowed here", field.en),
+        )),
+        other => value_finding(Text::new(
+            format!("{}不符合格式要求", field.zh),
+            format!("{} does not match the schema ({other:?})", field.en),
+        )),
+    };
+    let finding = match message_override(chain) {
+        Some(message) => Finding { message, ..finding },
+        None => finding,
+    };
+    vec![finding]
+}
+
+/// An `x-message: {zh, en}` on a conditional schema node replaces the generic wording.
+fn message_override(chain: &[Step<'_>]) -> Option<Text> {
+    holders(chain).find_map(|n| {
+        let m = n.get("x-message")?;
+        Some(Text::new(m.get("zh")?.as_str()?, m.get("en")?.as_str()?))
+    })
+}
+
+fn unknown_field(
+    doc: &Document,
+    parent: &Pointer,
+    key: &str,
+    allowed: &[&str],
+    rule: &str,
+) -> Finding {
+    let pointer = parent.join(key);
+    let span = doc.key_span(&pointer);
+    let suggestion = did_you_mean(key, allowed);
+    let help = match suggestion {
+        Some(s) => Text::new(format!("是否想写「{s}」？"), format!("did you mean `{s}`?")),
+        None if key == "<<" => Text::new(
+            "YAML 1.2 没有合并键（<<）；请把字段直接写出",
+            "YAML 1.2 has no merge key (`<<`); write the fields out",
+        ),
+        None => Text::new(
+            format!("此处可用的字段：{}", allowed.join("、")),
+            format!("fields allowed here: {}", allowed.join(", ")),
+        ),
+    };
+    let here = field_name(parent, None);
+    Finding::new(
+        rule,
+        Severity::Error,
+        Text::new(
+            format!("{}中有未知字段「{key}」", here.zh),
+            format!("unknown field `{key}` in {}", here.en),
+        ),
+    )
+    .at(pointer, span)
+    .with_label(Text::new("未知字段", "unknown field"))
+    .with_help(Some(help))
+}
+
+/// The allowed name closest to `key`, when it is close enough to be a typo.
+fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|&a| (strsim::jaro_winkler(key, a), a))
+        .filter(|&(score, _)| score >= 0.8)
+        .max_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, a)| a)
+}
+
+fn number_finding(doc: &Document, issue: &crate::document::NumberIssue) -> Finding {
+    let raw = doc.source.slice(issue.span);
+    let message = match issue.kind {
+        NumberIssueKind::NonDecimal => Text::new(
+            format!("数值 {raw} 不是十进制写法"),
+            format!("the number {raw} is not written in decimal"),
+        ),
+        NumberIssueKind::NotFinite => Text::new(
+            format!("{raw} 不是有限数值"),
+            format!("{raw} is not a finite number"),
+        ),
+        NumberIssueKind::OutOfRange => Text::new(
+            format!("数值 {raw} 超出可表示的范围"),
+            format!("the number {raw} is out of range"),
+        ),
+    };
+    Finding::new(GENERIC_RULE, Severity::Error, message)
+        .at(issue.pointer.clone(), Some(issue.span))
+        .with_help(Some(Text::new(
+            format!("数量请用普通十进制数字填写；若是编号或代码，请加引号：\"{raw}\""),
+            format!("write quantities as plain decimals; if this is a code, quote it: \"{raw}\""),
+        )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("staf", &["staff", "staff_college", "name"]),
+            Some("staff")
+        );
+        assert_eq!(did_you_mean("zzz", &["staff", "name"]), None);
+    }
+
+    #[test]
+    fn bilingual_descriptions_split_before_the_english() {
+        let t = split_bilingual("园区状况：已投运 / 已竣工 / Park status: built / planned");
+        assert_eq!(
+            t,
+            Text::new("园区状况：已投运 / 已竣工", "Park status: built / planned")
+        );
+        assert_eq!(split_bilingual("仅中文").en, "仅中文");
+    }
+
+    #[test]
+    fn bundled_schema_compiles() {
+        let schema = SubmissionSchema::bundled().unwrap();
+        assert_eq!(
+            schema.json()["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Source files, byte spans and line/column positions.
+//!
+//! Spans are byte offsets into the decoded UTF-8 text (what `miette` wants); line and
+//! column are computed on demand, both 1-based, the column counted in characters so that
+//! a Chinese value is located the way an editor shows it.
+
+use std::sync::Arc;
+
+/// A half-open byte range `[start, end)` in a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    #[must_use]
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    #[must_use]
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    #[must_use]
+    pub const fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        miette::SourceSpan::new(span.start.into(), span.len())
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A file read for checking: its display name and its text (UTF-8, BOM removed).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: Arc<str>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceFile {
+    #[must_use]
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(memchr_newlines(text.as_bytes()))
+            .collect();
+        Self {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    #[must_use]
+    pub fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    /// The text under `span`, or `""` when the span does not fall on character boundaries.
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// The byte offset of a 1-based line and a 1-based column counted in bytes (as
+    /// `serde_json` reports them), clamped to the text and to a character boundary.
+    #[must_use]
+    pub fn offset_of(&self, line: usize, byte_column: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let mut offset = (start + byte_column.saturating_sub(1)).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// Line and column of a byte offset (clamped to the text, rounded down to a character).
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_index = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let column = self.text.get(line_start..).map_or(0, |rest| {
+            rest.char_indices()
+                .take_while(|&(i, _)| i < offset - line_start)
+                .count()
+        });
+        LineCol {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// Converts the character indices that the YAML scanner reports into byte offsets.
+///
+/// The scanner's positions arrive almost in order, so a cursor that walks forward (or, rarely,
+/// back) from the previous answer makes the whole conversion linear in the text's length.
+/// Pure ASCII text (most JSON) takes the identity fast path.
+pub(crate) struct CharToByte<'a> {
+    text: &'a str,
+    ascii: bool,
+    char_pos: usize,
+    byte_pos: usize,
+}
+
+impl<'a> CharToByte<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            ascii: text.is_ascii(),
+            char_pos: 0,
+            byte_pos: 0,
+        }
+    }
+
+    pub(crate) fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        if char_index >= self.char_pos {
+            let rest = self.text.get(self.byte_pos..).unwrap_or("");
+            let mut moved = 0;
+            let mut bytes = 0;
+            for c in rest.chars() {
+                if self.char_pos + moved == char_index {
+                    break;
+                }
+                moved += 1;
+                bytes += c.len_utf8();
+            }
+            self.char_pos += moved;
+            self.byte_pos += bytes;
+        } else {
+            let before = self.text.get(..self.byte_pos).unwrap_or("");
+            for c in before.chars().rev() {
+                if self.char_pos == char_index {
+                    break;
+                }
+                self.char_pos -= 1;
+                self.byte_pos -= c.len_utf8();
+            }
+        }
+        self.byte_pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let file = SourceFile::new("t.yaml", "name: 濮院毛衫\nstatus: 运营中\n");
+        let offset = file.text().find("运营中").unwrap();
+        assert_eq!(file.line_col(offset), LineCol { line: 2, column: 9 });
+        let offset = file.text().find("濮院").unwrap();
+        assert_eq!(file.line_col(offset), LineCol { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn crlf_lines() {
+        let file = SourceFile::new("t.yaml", "a: 1\r\nb: 2\r\n");
+        let offset = file.text().find("b").unwrap();
+        assert_eq!(file.line_col(offset), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn char_to_byte_moves_both_ways() {
+        let text = "a濮b院c";
+        let mut conv = CharToByte::new(text);
+        assert_eq!(conv.byte(4), 8);
+        assert_eq!(conv.byte(1), 1);
+        assert_eq!(conv.byte(2), 4);
+        assert_eq!(conv.byte(5), 9);
+        assert_eq!(conv.byte(99), 9);
+    }
+}

@@ -1,0 +1,55 @@
+//! Turning the paths given on the command line into inputs.
+
+use std::path::Path;
+
+use crate::check::{FileReport, Input};
+use crate::document::{LoadError, LoadErrorKind};
+use crate::finding::{Finding, Severity};
+use crate::source::SourceFile;
+
+/// Extensions of submission files searched for in directories.
+pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// The inputs a command-line path stands for: `-` is standard input, a file is itself, a
+/// directory is every submission file below it (honouring `.gitignore`), in path order. A path
+/// that cannot be walked yields a report of its own.
+#[must_use]
+pub fn inputs(path: &Path) -> Vec<Result<Input, FileReport>> {
+    if path.as_os_str() == "-" {
+        return vec![Ok(Input::Stdin)];
+    }
+    if !path.is_dir() {
+        return vec![Ok(Input::Path(path.to_path_buf()))];
+    }
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(path)
+        .sort_by_file_path(Path::cmp)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let p = entry.path();
+                let wanted = entry.file_type().is_some_and(|t| t.is_file())
+                    && p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+                if wanted {
+                    found.push(Ok(Input::Path(p.to_path_buf())));
+                }
+            }
+            Err(error) => {
+                let name = path.display().to_string();
+                let error = LoadError::new(LoadErrorKind::Io {
+                    message: error.to_string(),
+                });
+                found.push(Err(FileReport {
+                    source: SourceFile::new(name, ""),
+                    findings: vec![Finding::new(error.rule(), Severity::Error, error.message())],
+                    unreadable: true,
+                }));
+            }
+        }
+    }
+    found
+}
