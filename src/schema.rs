@@ -65,7 +65,7 @@ impl SubmissionSchema {
             .map(|i| number_finding(doc, i))
             .collect();
         let instance = doc.root.to_json();
-        let mut schema_findings = Vec::new();
+        let mut explained = Vec::new();
         for error in self.validator.iter_errors(&instance) {
             let pointer = Pointer::parse(&error.instance_path().to_string()).unwrap_or_default();
             // A value the loader already reported is not reported twice.
@@ -73,25 +73,9 @@ impl SubmissionSchema {
                 continue;
             }
             let path = self.schema_chain(&error.evaluation_path().to_string());
-            let is_type = matches!(error.kind(), ValidationErrorKind::Type { .. });
-            for finding in explain(doc, &pointer, error.kind(), &path) {
-                schema_findings.push((is_type, finding));
-            }
+            explained.extend(explain(doc, &pointer, error.kind(), &path));
         }
-        // A value of the wrong type also fails its enum or pattern: say only the first thing.
-        let mistyped: Vec<Pointer> = schema_findings
-            .iter()
-            .filter(|(is_type, _)| *is_type)
-            .filter_map(|(_, f)| f.pointer.clone())
-            .collect();
-        findings.extend(
-            schema_findings
-                .into_iter()
-                .filter(|(is_type, f)| {
-                    *is_type || f.pointer.as_ref().is_none_or(|p| !mistyped.contains(p))
-                })
-                .map(|(_, f)| f),
-        );
+        findings.extend(say_each_thing_once(explained));
         findings
     }
 
@@ -231,7 +215,7 @@ fn explain(
     pointer: &Pointer,
     kind: &ValidationErrorKind,
     chain: &[Step<'_>],
-) -> Vec<Finding> {
+) -> Vec<(Cause, Finding)> {
     let rule = rule_of(chain);
     let field = field_name(pointer, doc_of(chain, "title"));
     let node = doc.get(pointer);
@@ -252,6 +236,11 @@ fn explain(
             .with_help(expected.clone())
     };
     use ValidationErrorKind as K;
+    let cause = match kind {
+        K::Type { .. } => Cause::Type,
+        K::Required { property } => Cause::Missing(show(property)),
+        _ => Cause::Other,
+    };
     let finding = match kind {
         K::Required { property } => {
             let property = show(property);
@@ -280,7 +269,12 @@ fn explain(
                 .unwrap_or_default();
             return unexpected
                 .iter()
-                .map(|key| unknown_field(doc, pointer, key, &allowed, &rule))
+                .map(|key| {
+                    let meant = did_you_mean(key, &allowed).map(str::to_owned);
+                    let finding =
+                        unknown_field(doc, pointer, key, meant.as_deref(), &allowed, &rule);
+                    (Cause::Unknown(meant), finding)
+                })
                 .collect();
         }
         K::Enum { options } => value_finding(Text::new(
@@ -404,6 +398,25 @@ fn explain(
             format!("{}中有重复项", field.zh),
             format!("{} holds duplicate items", field.en),
         )),
+        // `not: {required: [p]}` forbids a field: point at that field, not at its object.
+        K::Not { schema }
+            if forbidden_field(schema).is_some_and(|p| doc.get(&pointer.join(p)).is_some()) =>
+        {
+            let property = forbidden_field(schema).unwrap_or_default();
+            let at = pointer.join(property);
+            let title = holders(chain)
+                .find_map(|n| n.get("properties")?.get(property)?.get("title")?.as_str());
+            let named = field_name(&at, title);
+            Finding::new(
+                rule,
+                Severity::Error,
+                Text::new(
+                    format!("{}在此情形下不应填写", named.zh),
+                    format!("{} must not be given here", named.en),
+                ),
+            )
+            .at(at.clone(), doc.label_span(&at))
+        }
         K::Not { .. } | K::FalseSchema => value_finding(Text::new(
             format!("{}不符合填写条件（此处不应出现）", field.zh),
             format!("{} is not allowed here", field.en),
@@ -417,27 +430,80 @@ fn explain(
         Some(message) => Finding { message, ..finding },
         None => finding,
     };
-    vec![finding]
+    vec![(cause, finding)]
 }
 
-/// An `x-message: {zh, en}` on a conditional schema node replaces the generic wording.
+/// The one property a `{required: [p]}` schema names.
+fn forbidden_field(schema: &Json) -> Option<&str> {
+    match schema.get("required")?.as_array()?.as_slice() {
+        [only] => only.as_str(),
+        _ => None,
+    }
+}
+
+/// What a schema error was about, for telling one problem from its echoes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cause {
+    /// The value has the wrong type.
+    Type,
+    /// The object lacks this property.
+    Missing(String),
+    /// An unknown key, and the allowed name it probably meant.
+    Unknown(Option<String>),
+    Other,
+}
+
+/// Drops the echoes of a problem already reported:
+/// - a value of the wrong type also fails its enum or pattern: only the type is reported;
+/// - a misspelt required field (`staf` for `staff`) is also a missing field: the unknown-field
+///   finding, with its suggestion, says both.
+fn say_each_thing_once(explained: Vec<(Cause, Finding)>) -> Vec<Finding> {
+    let mistyped: Vec<&Pointer> = explained
+        .iter()
+        .filter(|(c, _)| *c == Cause::Type)
+        .filter_map(|(_, f)| f.pointer.as_ref())
+        .collect();
+    let misspelt: Vec<(Pointer, &str)> = explained
+        .iter()
+        .filter_map(|(c, f)| match c {
+            Cause::Unknown(Some(meant)) => {
+                Some((f.pointer.as_ref()?.split_last()?.0, meant.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    explained
+        .iter()
+        .filter(|(cause, f)| match cause {
+            Cause::Type | Cause::Unknown(_) => true,
+            Cause::Missing(property) => !misspelt
+                .iter()
+                .any(|(parent, meant)| Some(parent) == f.pointer.as_ref() && meant == property),
+            Cause::Other => f.pointer.as_ref().is_none_or(|p| !mistyped.contains(&p)),
+        })
+        .map(|(_, f)| f.clone())
+        .collect()
+}
+
+/// An `x-message: {zh, en}` beside the `x-rule` that claims an error (on a conditional schema
+/// node, typically) replaces the generic wording.
 fn message_override(chain: &[Step<'_>]) -> Option<Text> {
-    holders(chain).find_map(|n| {
-        let m = n.get("x-message")?;
-        Some(Text::new(m.get("zh")?.as_str()?, m.get("en")?.as_str()?))
-    })
+    let node = holders(chain).find(|n| n.get("x-rule").is_some())?;
+    let m = node.get("x-message")?;
+    Some(Text::new(m.get("zh")?.as_str()?, m.get("en")?.as_str()?))
 }
 
 fn unknown_field(
     doc: &Document,
     parent: &Pointer,
     key: &str,
+    suggestion: Option<&str>,
     allowed: &[&str],
     rule: &str,
 ) -> Finding {
     let pointer = parent.join(key);
     let span = doc.key_span(&pointer);
-    let suggestion = did_you_mean(key, allowed);
+
     let help = match suggestion {
         Some(s) => Text::new(format!("是否想写「{s}」？"), format!("did you mean `{s}`?")),
         None if key == "<<" => Text::new(

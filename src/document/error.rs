@@ -120,8 +120,8 @@ impl LoadError {
                 format!("duplicate key `{key}` (first on line {first_line})"),
             ),
             K::MultipleDocuments => Text::new(
-                "一个文件只能包含一份申报文档，这里有多份（`---` 分隔）",
-                "a file must hold exactly one submission; this one holds several (separated by `---`)",
+                "一个文件只能包含一份 YAML 文档（一份申报），这里有多份（以 `---` 分隔）",
+                "a file must hold one YAML document (one submission); this one holds several documents (separated by `---`)",
             ),
             K::TooDeep { limit } => Text::new(
                 format!("嵌套层级超过上限 {limit}"),

@@ -1,0 +1,453 @@
+//! The command line end to end: exit codes, both formats, fixtures, hostile inputs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::io::Write;
+
+use common::{check_json, fixture_files, parkcheck, root};
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn findings(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().unwrap()
+}
+
+#[test]
+fn examples_are_clean() {
+    let files = fixture_files("fixtures/examples");
+    assert!(files.len() >= 3, "at least three bundled examples");
+    let (code, report) = check_json(&["fixtures/examples/"]);
+    assert_eq!(findings(&report), &Vec::<Value>::new());
+    assert_eq!(code, 0);
+    assert_eq!(report["files"], files.len());
+    parkcheck()
+        .args(["check", "fixtures/examples/"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 error(s)"));
+}
+
+/// Expectations written in a fixture's header comments.
+#[derive(Debug, Default)]
+struct Expect {
+    findings: Vec<(String, String)>,
+    exit: Option<i32>,
+    errors: Vec<String>,
+    none: bool,
+}
+
+fn expectations(bytes: &[u8]) -> Expect {
+    let text = String::from_utf8_lossy(bytes);
+    let mut expect = Expect::default();
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if let Some(rest) = line.strip_prefix("# expect:") {
+            let mut words = rest.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("none"), _) => expect.none = true,
+                (Some(rule), Some(pointer)) => {
+                    expect.findings.push((rule.to_owned(), pointer.to_owned()));
+                }
+                other => panic!("bad expectation {other:?}"),
+            }
+        } else if let Some(rest) = line.strip_prefix("# expect-exit:") {
+            expect.exit = Some(rest.trim().parse().unwrap());
+        } else if let Some(rest) = line.strip_prefix("# expect-error:") {
+            expect.errors.push(rest.trim().to_owned());
+        }
+    }
+    expect
+}
+
+/// Every structural fixture fails exactly as its header says (adding a fixture adds a case).
+/// All mismatches are collected, so one run shows every fixture that disagrees.
+#[test]
+fn structural_fixtures_fail_as_declared() {
+    let files = fixture_files("fixtures/structural");
+    assert!(files.len() >= 10, "structural fixtures present");
+    let mut failures = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        if let Err(why) = check_fixture(&rel, &expectations(&std::fs::read(&file).unwrap())) {
+            failures.push(format!("{rel}: {why}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn check_fixture(rel: &str, expect: &Expect) -> Result<(), String> {
+    let (code, report) = check_json(&[rel]);
+    let found = findings(&report);
+    if expect.none {
+        return if found.is_empty() && code == 0 {
+            Ok(())
+        } else {
+            Err(format!("should pass, got exit {code}: {report:#}"))
+        };
+    }
+    if let Some(exit) = expect.exit {
+        if code != exit || found.len() != 1 {
+            return Err(format!(
+                "want exit {exit} and one diagnostic, got exit {code}: {report:#}"
+            ));
+        }
+        let message = &found[0]["message"];
+        let text = format!("{} {}", message["zh"], message["en"]).to_lowercase();
+        for needle in &expect.errors {
+            if !text.contains(&needle.to_lowercase()) {
+                return Err(format!("`{needle}` not in {text}"));
+            }
+        }
+        return Ok(());
+    }
+    if expect.findings.is_empty() {
+        return Err("declares no expectation".to_owned());
+    }
+    let mut got: Vec<(String, String)> = found
+        .iter()
+        .map(|f| {
+            let rule = f["rule"].as_str().unwrap_or("").to_owned();
+            (rule, f["pointer"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    let mut want = expect.findings.clone();
+    got.sort();
+    want.sort();
+    if got != want {
+        return Err(format!("want {want:?}, got {got:?}"));
+    }
+    if code != 1 {
+        return Err(format!("exit {code}, want 1"));
+    }
+    if found
+        .iter()
+        .any(|f| f["line"].as_u64().is_none_or(|l| l < 1))
+    {
+        return Err("a finding without a line".to_owned());
+    }
+    Ok(())
+}
+
+/// (line, column) of the first occurrence of `needle` after `after`, columns in characters.
+fn position(file: &str, after: &str, needle: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("`{after}` not in {file}"));
+    let at = start + text[start..].find(needle).unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..at].chars().count() + 1;
+    (line as u64, column as u64)
+}
+
+fn single(file: &str) -> Value {
+    let (code, report) = check_json(&[file]);
+    assert_eq!(code, 1, "{report:#}");
+    let found = findings(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    found[0].clone()
+}
+
+#[test]
+fn wrong_enum_value_is_located() {
+    let file = "fixtures/structural/wrong-enum.yaml";
+    let f = single(file);
+    assert_eq!(f["rule"], "FORM-001");
+    assert_eq!(f["pointer"], "/park/status");
+    let (line, column) = position(file, "\n  status:", "运营中");
+    assert_eq!(
+        (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()),
+        (line, column)
+    );
+    assert_eq!(f["end_line"].as_u64().unwrap(), line);
+    assert_eq!(f["end_column"].as_u64().unwrap(), column + 3);
+    assert!(f["message"]["zh"].as_str().unwrap().contains("已投运"));
+}
+
+#[test]
+fn missing_field_points_at_its_object() {
+    let file = "fixtures/structural/missing-required.yaml";
+    let f = single(file);
+    assert_eq!(f["rule"], "SCHEMA");
+    assert_eq!(f["pointer"], "/park");
+    let (line, column) = position(file, "\npark:", "park:");
+    assert_eq!(
+        (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()),
+        (line, column)
+    );
+    assert!(f["message"]["en"].as_str().unwrap().contains("address"));
+}
+
+#[test]
+fn wrong_type_is_located() {
+    let file = "fixtures/structural/wrong-type.yaml";
+    let f = single(file);
+    assert_eq!(f["rule"], "SCHEMA");
+    let pointer = f["pointer"].as_str().unwrap();
+    assert!(
+        pointer.starts_with("/tenants/") && pointer.ends_with("/employees"),
+        "{pointer}"
+    );
+    let (line, column) = position(file, "employees: 二十", "二十");
+    assert_eq!(
+        (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()),
+        (line, column)
+    );
+}
+
+#[test]
+fn unknown_field_is_located_with_a_suggestion() {
+    let file = "fixtures/structural/unknown-field.yaml";
+    let f = single(file);
+    assert_eq!(f["rule"], "SCHEMA");
+    assert_eq!(f["pointer"], "/operator/staf");
+    let (line, column) = position(file, "\noperator:", "staf:");
+    assert_eq!(
+        (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()),
+        (line, column)
+    );
+    assert!(
+        f["help"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `staff`")
+    );
+}
+
+#[test]
+fn unquoted_code_is_told_to_be_quoted() {
+    let f = single("fixtures/structural/unquoted-region-code.yaml");
+    assert_eq!(f["rule"], "FORM-019");
+    assert!(f["help"]["en"].as_str().unwrap().contains("quote it"));
+}
+
+#[test]
+fn unreadable_input_exits_2_and_the_rest_is_still_checked() {
+    let (code, report) = check_json(&[
+        "fixtures/structural/syntax-error.yaml",
+        "no/such/file.yaml",
+        "fixtures/structural/wrong-enum.yaml",
+    ]);
+    assert_eq!(code, 2);
+    let rules: Vec<&str> = findings(&report)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["PARSE", "IO", "FORM-001"]);
+    assert_eq!(report["summary"]["files_unreadable"], 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    parkcheck()
+        .args(["check", "--format", "xml", "x.yaml"])
+        .assert()
+        .code(2);
+    parkcheck().args(["check"]).assert().code(2);
+    parkcheck().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn stdin_is_read_for_dash() {
+    let text = std::fs::read(root().join("fixtures/structural/wrong-enum.yaml")).unwrap();
+    let output = parkcheck()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings(&report)[0]["file"], "<stdin>");
+    assert_eq!(findings(&report)[0]["rule"], "FORM-001");
+}
+
+#[test]
+fn json_report_shape() {
+    let (_, report) = check_json(&["fixtures/structural/wrong-enum.yaml"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["files"], 1);
+    let f = &findings(&report)[0];
+    for key in [
+        "rule",
+        "severity",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "pointer",
+        "message",
+        "help",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}");
+    }
+    assert_eq!(f["severity"], "error");
+    assert_eq!(report["summary"]["errors"], 1);
+    assert_eq!(report["summary"]["by_rule"]["FORM-001"], 1);
+}
+
+#[test]
+fn languages() {
+    let zh = parkcheck()
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--lang",
+            "zh",
+            "fixtures/structural/wrong-enum.yaml",
+        ])
+        .output()
+        .unwrap();
+    let zh = String::from_utf8(zh.stdout).unwrap();
+    assert!(
+        zh.contains("不在允许范围内") && !zh.contains("not allowed"),
+        "{zh}"
+    );
+    let en = parkcheck()
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--lang",
+            "en",
+            "fixtures/structural/wrong-enum.yaml",
+        ])
+        .output()
+        .unwrap();
+    let en = String::from_utf8(en.stdout).unwrap();
+    assert!(
+        en.contains("not allowed") && !en.contains("不在允许范围内"),
+        "{en}"
+    );
+}
+
+#[test]
+fn schema_command_prints_the_schema() {
+    let output = parkcheck().arg("schema").output().unwrap();
+    assert!(output.status.success());
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let shipped: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/submission.v1.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(printed, shipped);
+}
+
+#[test]
+fn oversized_files_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 2 GB sparse file: refused by its size, never read.
+    let sparse = dir.path().join("huge.yaml");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(2 * 1024 * 1024 * 1024)
+        .unwrap();
+    let small = dir.path().join("small.yaml");
+    std::fs::write(&small, "a: 1\n".repeat(100)).unwrap();
+    let output = parkcheck()
+        .args(["check", "--format", "json", "--max-file-size", "200"])
+        .arg(&sparse)
+        .arg(&small)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found = findings(&report);
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|f| f["rule"] == "LIMIT"));
+    assert!(
+        found[0]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
+}
+
+#[test]
+fn hostile_nesting_and_encodings_exit_2_without_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "flow.yaml",
+            format!("a: {}\n", "[".repeat(50_000)).into_bytes(),
+            "LIMIT",
+        ),
+        (
+            "block.yaml",
+            format!("{}x\n", "- ".repeat(50_000)).into_bytes(),
+            "LIMIT",
+        ),
+        (
+            "deep.json",
+            format!("{}{}", "[".repeat(50_000), "]".repeat(50_000)).into_bytes(),
+            "LIMIT",
+        ),
+        (
+            "utf16.yaml",
+            b"\xFF\xFEa\x00:\x00 \x001\x00".to_vec(),
+            "ENCODING",
+        ),
+        (
+            "garbage.yaml",
+            (0..=255u8).cycle().take(4096).collect(),
+            "ENCODING",
+        ),
+        ("empty.yaml", Vec::new(), "PARSE"),
+        ("comments.yaml", b"# only\n# comments\n".to_vec(), "PARSE"),
+        ("trailing-comma.json", b"{\"a\": 1,}".to_vec(), "PARSE"),
+    ];
+    for (name, bytes, rule) in cases {
+        let path = dir.path().join(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(&bytes)
+            .unwrap();
+        let output = parkcheck()
+            .args(["check", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        assert!(
+            output.stderr.is_empty(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(findings(&report)[0]["rule"], rule, "{name}");
+    }
+}
+
+#[test]
+fn a_directory_is_not_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("looks-like.yaml")).unwrap();
+    std::fs::write(dir.path().join("ok.txt"), "not a submission").unwrap();
+    // Walking the directory finds no submission (the `.yaml` directory is not a file) …
+    let output = parkcheck()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    // … and naming it directly walks it as a directory.
+    let output = parkcheck()
+        .args(["check", "--format", "json"])
+        .arg(dir.path().join("looks-like.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -1,0 +1,40 @@
+//! What a person sees: the human report of each structural fixture, at width 80, without colour.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{parkcheck, root};
+
+fn human(args: &[&str]) -> String {
+    let output = parkcheck()
+        .args(["check", "--color", "never"])
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn structural_fixtures() {
+    insta::glob!("../fixtures/structural", "*.{yaml,json}", |path| {
+        let rel = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('\\', "/");
+        insta::assert_snapshot!(human(&[&rel]));
+    });
+}
+
+#[test]
+fn one_language_at_a_time() {
+    insta::assert_snapshot!(
+        "zh",
+        human(&["--lang", "zh", "fixtures/structural/unknown-field.yaml"])
+    );
+    insta::assert_snapshot!(
+        "en",
+        human(&["--lang", "en", "fixtures/structural/unknown-field.yaml"])
+    );
+}
