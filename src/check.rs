@@ -6,9 +6,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::document::{Document, Limits, LoadError, LoadErrorKind, decode};
+use crate::engine::Engine;
+use crate::finding::Outcome;
 use crate::finding::{Finding, Severity};
-use crate::schema::SubmissionSchema;
+use crate::schema::Schema;
 use crate::source::{SourceFile, Span};
+use std::time::{Duration, Instant};
 
 /// Where a submission comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,102 +36,210 @@ impl Input {
 pub struct FileReport {
     pub source: SourceFile,
     pub findings: Vec<Finding>,
+    /// What each rule in force concluded (for `--show-passed`).
+    pub outcomes: Vec<Outcome>,
     /// The file could not be read or parsed (exit code 2).
     pub unreadable: bool,
 }
 
-/// Checks submissions: the compiled schema and the limits, built once per run.
+/// Checks submissions: the compiled schema, the rules engine and the limits, built once per run.
 #[derive(Debug)]
 pub struct Checker {
-    schema: SubmissionSchema,
+    schema: Schema,
+    engine: Option<Engine>,
     limits: Limits,
 }
 
 impl Checker {
+    /// A checker of structure only (no rules).
     #[must_use]
-    pub const fn new(schema: SubmissionSchema, limits: Limits) -> Self {
-        Self { schema, limits }
+    pub const fn new(schema: Schema, limits: Limits) -> Self {
+        Self {
+            schema,
+            engine: None,
+            limits,
+        }
+    }
+
+    /// A checker that also evaluates the rulebooks of `engine`.
+    #[must_use]
+    pub const fn with_engine(schema: Schema, engine: Engine, limits: Limits) -> Self {
+        Self {
+            schema,
+            engine: Some(engine),
+            limits,
+        }
+    }
+
+    #[must_use]
+    pub const fn engine(&self) -> Option<&Engine> {
+        self.engine.as_ref()
     }
 
     /// Checks one input.
     #[must_use]
-    pub fn check(&self, input: &Input) -> FileReport {
-        let name = input.display_name();
-        let json = matches!(input, Input::Path(p) if has_extension(p, "json"));
-        match self.read(input) {
-            Ok(bytes) => self.check_bytes(&name, bytes, json),
-            Err(error) => unreadable(SourceFile::new(name, ""), &error),
+    pub fn check(&self, input: &Input, options: &RunOptions) -> FileReport {
+        self.check_timed(input, options, &mut Timings::default())
+    }
+
+    /// Checks one input and adds the time of each phase to `timings`.
+    #[must_use]
+    pub fn check_timed(
+        &self,
+        input: &Input,
+        options: &RunOptions,
+        timings: &mut Timings,
+    ) -> FileReport {
+        let started = Instant::now();
+        let loaded = load(input, &self.limits);
+        timings.parse += started.elapsed();
+        match loaded {
+            Ok(doc) => self.check_document(doc, options, timings),
+            Err(report) => report,
         }
     }
 
     /// Checks a file's bytes; `json` selects strict JSON syntax.
     #[must_use]
-    pub fn check_bytes(&self, name: &str, bytes: Vec<u8>, json: bool) -> FileReport {
-        let text = match decode(bytes) {
-            Ok(text) => text,
-            Err((error, lossy)) => return unreadable(SourceFile::new(name, lossy), &error),
-        };
-        let source = SourceFile::new(name, text);
-        if json {
-            if let Err(error) = strict_json(&source, &self.limits) {
-                return unreadable(source, &error);
-            }
-        }
-        match Document::parse(source.clone(), &self.limits) {
-            Ok(doc) => {
-                let mut findings = self.schema.check(&doc);
-                sort(&mut findings);
-                FileReport {
-                    source: doc.source,
-                    findings,
-                    unreadable: false,
-                }
-            }
-            Err(error) => unreadable(source, &error),
+    pub fn check_bytes(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        json: bool,
+        options: &RunOptions,
+    ) -> FileReport {
+        match load_bytes(name, bytes, json, &self.limits) {
+            Ok(doc) => self.check_document(doc, options, &mut Timings::default()),
+            Err(report) => report,
         }
     }
 
-    fn read(&self, input: &Input) -> Result<Vec<u8>, LoadError> {
-        let limit = self.limits.max_file_size;
-        let io = |e: std::io::Error| {
-            LoadError::new(LoadErrorKind::Io {
-                message: e.to_string(),
-            })
-        };
-        let mut bytes = Vec::new();
-        match input {
-            Input::Stdin => {
-                std::io::stdin()
-                    .lock()
-                    .take(limit + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(io)?;
-            }
-            Input::Path(path) => {
-                let meta = std::fs::metadata(path).map_err(io)?;
-                if !meta.is_file() {
-                    return Err(LoadError::new(LoadErrorKind::NotAFile));
-                }
-                if meta.len() > limit {
-                    return Err(LoadError::new(LoadErrorKind::TooLarge {
-                        size: meta.len(),
-                        limit,
-                    }));
-                }
-                // `take` also guards a file that grows between the check and the read.
-                File::open(path)
-                    .map_err(io)?
-                    .take(limit + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(io)?;
-            }
+    fn check_document(
+        &self,
+        doc: Document,
+        options: &RunOptions,
+        timings: &mut Timings,
+    ) -> FileReport {
+        let started = Instant::now();
+        let mut findings = self.schema.check(&doc);
+        timings.schema += started.elapsed();
+        let mut outcomes = Vec::new();
+        if let Some(engine) = &self.engine {
+            let started = Instant::now();
+            let evaluation = engine.evaluate(&doc, options);
+            findings.extend(evaluation.findings);
+            outcomes = evaluation.outcomes;
+            timings.rules += started.elapsed();
         }
-        let size = bytes.len() as u64;
-        if size > limit {
-            return Err(LoadError::new(LoadErrorKind::TooLarge { size, limit }));
+        sort(&mut findings);
+        FileReport {
+            source: doc.source,
+            findings,
+            outcomes,
+            unreadable: false,
         }
-        Ok(bytes)
     }
+}
+
+/// Per-run choices that affect evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Evaluate as of this date (`YYYY-MM-DD`) instead of the submission's `as_of`.
+    pub as_of: Option<String>,
+}
+
+/// Time spent in each phase, summed over files (and threads).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub parse: Duration,
+    pub schema: Duration,
+    pub rules: Duration,
+}
+
+impl std::ops::AddAssign for Timings {
+    fn add_assign(&mut self, other: Self) {
+        self.parse += other.parse;
+        self.schema += other.schema;
+        self.rules += other.rules;
+    }
+}
+
+/// Reads and parses one input into a document, or a report of why it could not be.
+///
+/// # Errors
+/// A [`FileReport`] with the one diagnostic that says why the input is unreadable.
+pub fn load(input: &Input, limits: &Limits) -> Result<Document, FileReport> {
+    let name = input.display_name();
+    let json = matches!(input, Input::Path(p) if has_extension(p, "json"));
+    match read(input, limits) {
+        Ok(bytes) => load_bytes(&name, bytes, json, limits),
+        Err(error) => Err(unreadable(SourceFile::new(name, ""), &error)),
+    }
+}
+
+/// Decodes and parses a file's bytes; `json` selects strict JSON syntax.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    json: bool,
+    limits: &Limits,
+) -> Result<Document, FileReport> {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err((error, lossy)) => return Err(unreadable(SourceFile::new(name, lossy), &error)),
+    };
+    let source = SourceFile::new(name, text);
+    if json {
+        if let Err(error) = strict_json(&source, limits) {
+            return Err(unreadable(source, &error));
+        }
+    }
+    Document::parse(source.clone(), limits).map_err(|error| unreadable(source, &error))
+}
+
+fn read(input: &Input, limits: &Limits) -> Result<Vec<u8>, LoadError> {
+    let limit = limits.max_file_size;
+    let io = |e: std::io::Error| {
+        LoadError::new(LoadErrorKind::Io {
+            message: e.to_string(),
+        })
+    };
+    let mut bytes = Vec::new();
+    match input {
+        Input::Stdin => {
+            std::io::stdin()
+                .lock()
+                .take(limit + 1)
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
+        }
+        Input::Path(path) => {
+            let meta = std::fs::metadata(path).map_err(io)?;
+            if !meta.is_file() {
+                return Err(LoadError::new(LoadErrorKind::NotAFile));
+            }
+            if meta.len() > limit {
+                return Err(LoadError::new(LoadErrorKind::TooLarge {
+                    size: meta.len(),
+                    limit,
+                }));
+            }
+            // `take` also guards a file that grows between the check and the read.
+            File::open(path)
+                .map_err(io)?
+                .take(limit + 1)
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
+        }
+    }
+    let size = bytes.len() as u64;
+    if size > limit {
+        return Err(LoadError::new(LoadErrorKind::TooLarge { size, limit }));
+    }
+    Ok(bytes)
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {
@@ -136,13 +247,16 @@ fn has_extension(path: &Path, ext: &str) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
-fn unreadable(source: SourceFile, error: &LoadError) -> FileReport {
+/// The report of an input that could not be loaded.
+#[must_use]
+pub fn unreadable(source: SourceFile, error: &LoadError) -> FileReport {
     let finding = Finding::new(error.rule(), Severity::Error, error.message())
         .with_span(error.span())
         .with_help(error.help());
     FileReport {
         source,
         findings: vec![finding],
+        outcomes: Vec::new(),
         unreadable: true,
     }
 }

@@ -2,16 +2,22 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use parkcheck::check::{Checker, FileReport};
+use parkcheck::check::{Checker, FileReport, RunOptions, Timings};
 use parkcheck::document::Limits;
+use parkcheck::engine::Engine;
 use parkcheck::finding::Severity;
+use parkcheck::profile::Profile;
 use parkcheck::report::{self, Summary};
-use parkcheck::schema::{SUBMISSION_SCHEMA, SubmissionSchema};
+use parkcheck::rulebook::{BUNDLED, RuleSet, load_rulebooks};
+use parkcheck::schema::{SUBMISSION_SCHEMA, Schema};
 use parkcheck::text::Lang;
+use parkcheck::{explain, ruletest};
+use rayon::prelude::*;
 
 /// parkcheck — 小微企业园申报合规检查 / compliance checks for small and micro enterprise park filings.
 #[derive(Debug, Parser)]
@@ -27,6 +33,67 @@ enum Command {
     Check(CheckArgs),
     /// Print the submission JSON Schema (for editors and the YAML language server).
     Schema,
+    /// List, lint or test the rulebooks.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Explain a rule: what it checks, why, its parameters, and examples from its fixtures.
+    Explain {
+        /// The rule id, e.g. REC-007.
+        id: String,
+        #[command(flatten)]
+        rules: RulesArgs,
+        #[command(flatten)]
+        look: LookArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// List the rules: id, title, severity, confidence, rulebook, effective dates.
+    List {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Check rulebook files (default: the rulebooks in use) and report every problem.
+    Lint {
+        /// Rulebook files; without any, the bundled rulebooks (or those of --rules).
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
+        #[command(flatten)]
+        look: LookArgs,
+    },
+    /// Run every rule against its fixtures (fixtures/rules/<ID>/pass*.yaml and fail*.yaml).
+    Test {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// The directory of rule fixtures.
+        #[arg(long, default_value = "fixtures/rules")]
+        fixtures: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct RulesArgs {
+    /// A directory of rulebooks to use instead of the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// A bureau profile (YAML): parameter values, severities, disabled rules.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct LookArgs {
+    /// Language of the messages (human output); JSON always carries both.
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,19 +104,29 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Language of the messages (human output); JSON always carries both.
-    #[arg(long, value_enum, default_value_t = Lang::Both)]
-    lang: Lang,
+    #[command(flatten)]
+    look: LookArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
     /// Exit with 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = Severity::Error)]
     fail_on: Severity,
-    /// When to use colour in human output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    /// Evaluate as of this date (YYYY-MM-DD) instead of each submission's `as_of`.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<String>,
+    /// Also list the rules that passed or did not apply, with the reason.
+    #[arg(long)]
+    show_passed: bool,
+    /// Check structure only (the submission schema), without the rulebooks.
+    #[arg(long)]
+    no_rules: bool,
+    /// Print the time spent parsing, validating and evaluating to stderr.
+    #[arg(long)]
+    timings: bool,
     /// Largest file read, in bytes.
     #[arg(long, default_value_t = Limits::default().max_file_size)]
     max_file_size: u64,
-    /// Deepest nesting of lists and mappings accepted.
+    /// Deepest nesting of lists and mappings accepted
     /// (at most 200: the YAML scanner stops deeper input on its own).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=200))]
     max_depth: u16,
@@ -75,6 +152,10 @@ enum Color {
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_TROUBLE: u8 = 2;
 
+fn parse_date(text: &str) -> Result<String, String> {
+    parkcheck::engine::functions::parse_date(text).map(|_| text.to_owned())
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -83,11 +164,166 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check(args) => check(&args),
+        Command::Rules(RulesCommand::List { rules, format }) => match engine(&rules, &plain()) {
+            Ok(engine) => {
+                print_out(&match format {
+                    Format::Human => explain::list_human(&engine),
+                    Format::Json => explain::list_json(&engine),
+                });
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::Rules(RulesCommand::Lint { files, rules, look }) => lint(&files, &rules, &look),
+        Command::Rules(RulesCommand::Test { rules, fixtures }) => match engine(&rules, &plain()) {
+            Ok(engine) => {
+                let results = ruletest::run(&engine, &fixtures);
+                print_out(&ruletest::render(&results));
+                if results.iter().all(ruletest::RuleResult::ok) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(EXIT_FINDINGS)
+                }
+            }
+            Err(code) => code,
+        },
+        Command::Explain { id, rules, look } => match engine(&rules, &look) {
+            Ok(engine) => match explain::explain(
+                &engine,
+                &id,
+                Path::new("fixtures/rules"),
+                look.lang.or(engine.profile().lang).unwrap_or_default(),
+            ) {
+                Some(text) => {
+                    print_out(&text);
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("parkcheck: no rule `{id}` (see `parkcheck rules list`)");
+                    ExitCode::from(EXIT_TROUBLE)
+                }
+            },
+            Err(code) => code,
+        },
+    }
+}
+
+fn plain() -> LookArgs {
+    LookArgs {
+        lang: None,
+        color: Color::Auto,
+    }
+}
+
+/// Loads the rulebooks (bundled or `--rules DIR`) and the profile; on failure prints every
+/// problem and returns the exit code.
+fn engine(args: &RulesArgs, look: &LookArgs) -> Result<Engine, ExitCode> {
+    let limits = Limits::default();
+    let rules =
+        load_rules(args.rules.as_deref(), &limits).map_err(|reports| fail(&reports, look))?;
+    let profile = match &args.profile {
+        Some(path) => Profile::load(path, &limits),
+        None => Profile::bundled_default(),
+    }
+    .map_err(|report| fail(&[report], look))?;
+    profile
+        .validate(&rules)
+        .map_err(|report| fail(&[report], look))?;
+    Engine::new(rules, profile).map_err(|message| {
+        eprintln!("parkcheck: {message}");
+        ExitCode::from(EXIT_TROUBLE)
+    })
+}
+
+fn load_rules(dir: Option<&Path>, limits: &Limits) -> Result<RuleSet, Vec<FileReport>> {
+    let files = match dir {
+        None => BUNDLED
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), text.as_bytes().to_vec()))
+            .collect(),
+        Some(dir) => {
+            let mut files = Vec::new();
+            for input in parkcheck::walk::inputs(dir) {
+                match input {
+                    Ok(parkcheck::check::Input::Path(path)) => match std::fs::read(&path) {
+                        Ok(bytes) => files.push((path.display().to_string(), bytes)),
+                        Err(e) => return Err(vec![io_report(&path, &e)]),
+                    },
+                    Ok(parkcheck::check::Input::Stdin) => {}
+                    Err(report) => return Err(vec![report]),
+                }
+            }
+            files
+        }
+    };
+    load_rulebooks(files, limits)
+}
+
+fn io_report(path: &Path, error: &std::io::Error) -> FileReport {
+    let error = parkcheck::document::LoadError::new(parkcheck::document::LoadErrorKind::Io {
+        message: error.to_string(),
+    });
+    parkcheck::check::unreadable(
+        parkcheck::source::SourceFile::new(path.display().to_string(), ""),
+        &error,
+    )
+}
+
+/// Prints the reports of broken configuration files and gives exit code 2.
+fn fail(reports: &[FileReport], look: &LookArgs) -> ExitCode {
+    let summary = Summary::of(reports);
+    print_out(&report::human::render(reports, &summary, style(look, None)));
+    ExitCode::from(EXIT_TROUBLE)
+}
+
+fn style(look: &LookArgs, profile_lang: Option<Lang>) -> report::human::Style {
+    let color = match look.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    report::human::Style {
+        lang: look.lang.or(profile_lang).unwrap_or_default(),
+        color,
+        width,
+        show_passed: false,
+    }
+}
+
+fn lint(files: &[PathBuf], args: &RulesArgs, look: &LookArgs) -> ExitCode {
+    let limits = Limits::default();
+    let result = if files.is_empty() {
+        load_rules(args.rules.as_deref(), &limits)
+    } else {
+        let mut loaded = Vec::new();
+        for path in files {
+            match std::fs::read(path) {
+                Ok(bytes) => loaded.push((path.display().to_string(), bytes)),
+                Err(e) => return fail(&[io_report(path, &e)], look),
+            }
+        }
+        load_rulebooks(loaded, &limits)
+    };
+    match result {
+        Ok(rules) => {
+            let count = rules.rules().count();
+            print_out(&format!(
+                "规则手册无误：{} 本，{count} 条规则\nrulebooks are valid: {} rulebook(s), {count} rule(s)\n",
+                rules.rulebooks.len(),
+                rules.rulebooks.len()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(reports) => fail(&reports, look),
     }
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let schema = match SubmissionSchema::bundled() {
+    let schema = match Schema::bundled() {
         Ok(schema) => schema,
         Err(error) => {
             eprintln!("{:?}", miette::Report::new(error));
@@ -99,43 +335,69 @@ fn check(args: &CheckArgs) -> ExitCode {
         max_depth: usize::from(args.max_depth),
         max_alias_nodes: args.max_alias_nodes,
     };
-    let checker = Checker::new(schema, limits);
+    let (checker, profile_lang) = if args.no_rules {
+        (Checker::new(schema, limits), None)
+    } else {
+        match engine(&args.rules, &args.look) {
+            Ok(engine) => {
+                let lang = engine.profile().lang;
+                (Checker::with_engine(schema, engine, limits), lang)
+            }
+            Err(code) => return code,
+        }
+    };
+    let options = RunOptions {
+        as_of: args.as_of.clone(),
+    };
+    let started = Instant::now();
+    let mut inputs = Vec::new();
     let mut reports: Vec<FileReport> = Vec::new();
     for path in &args.paths {
         for input in parkcheck::walk::inputs(path) {
             match input {
-                Ok(input) => reports.push(checker.check(&input)),
-                Err(report) => reports.push(report),
+                Ok(input) => inputs.push(Ok(input)),
+                Err(report) => inputs.push(Err(report)),
             }
         }
     }
+    // Files are checked in parallel; `collect` keeps the input order, so the report is stable.
+    let checked: Vec<(FileReport, Timings)> = inputs
+        .into_par_iter()
+        .map(|input| match input {
+            Ok(input) => {
+                let mut timings = Timings::default();
+                let report = checker.check_timed(&input, &options, &mut timings);
+                (report, timings)
+            }
+            Err(report) => (report, Timings::default()),
+        })
+        .collect();
+    let mut timings = Timings::default();
+    for (report, t) in checked {
+        reports.push(report);
+        timings += t;
+    }
+    let wall = started.elapsed();
     let summary = Summary::of(&reports);
     let out = match args.format {
-        Format::Json => report::json::render(&reports, &summary),
+        Format::Json => report::json::render(&reports, &summary, args.show_passed),
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(100);
-            report::human::render(
-                &reports,
-                &summary,
-                report::human::Style {
-                    lang: args.lang,
-                    color,
-                    width,
-                },
-            )
+            let mut style = style(&args.look, profile_lang);
+            style.show_passed = args.show_passed;
+            report::human::render(&reports, &summary, style)
         }
     };
     print_out(&out);
+    if args.timings {
+        eprintln!(
+            "timings: parse {:.1} ms, schema {:.1} ms, rules {:.1} ms (summed over threads); wall {:.1} ms on {} threads",
+            timings.parse.as_secs_f64() * 1e3,
+            timings.schema.as_secs_f64() * 1e3,
+            timings.rules.as_secs_f64() * 1e3,
+            wall.as_secs_f64() * 1e3,
+            rayon::current_num_threads()
+        );
+    }
     if summary.files_unreadable > 0 {
         ExitCode::from(EXIT_TROUBLE)
     } else if reports

@@ -35,6 +35,101 @@ impl Severity {
     }
 }
 
+/// How sure we are of a rule's source or a parameter's value.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Read in the published text.
+    Official,
+    /// Read in a faithful third-party copy.
+    Secondary,
+    /// Follows from the data model (sums, dates, units).
+    Derived,
+    /// Not confirmed from any text: a default that a bureau profile should confirm.
+    Unverified,
+}
+
+impl Confidence {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Official => "official",
+            Self::Secondary => "secondary",
+            Self::Derived => "derived",
+            Self::Unverified => "unverified",
+        }
+    }
+
+    #[must_use]
+    pub const fn zh(self) -> &'static str {
+        match self {
+            Self::Official => "官方原文",
+            Self::Secondary => "可靠转载",
+            Self::Derived => "数据推导",
+            Self::Unverified => "未经确认",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "official" => Self::Official,
+            "secondary" => Self::Secondary,
+            "derived" => Self::Derived,
+            "unverified" => Self::Unverified,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    /// The rulebook id, e.g. `zj-recognition`.
+    pub rulebook: String,
+    /// The document's title and number, e.g. 《工业项目建设用地控制指标》（国土资发〔2008〕24号）.
+    pub document: Text,
+    pub clause: String,
+    pub confidence: Confidence,
+}
+
+/// The arithmetic behind a finding: each metric with its inputs, and the thresholds.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Trace {
+    pub metrics: Vec<MetricTrace>,
+    pub params: Vec<ParamTrace>,
+}
+
+/// One metric as computed for this submission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricTrace {
+    pub name: String,
+    pub formula: Text,
+    pub inputs: Vec<TraceInput>,
+    /// The result as displayed (rounded only for display).
+    pub result: String,
+}
+
+/// One input of a metric: where it was read and its value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceInput {
+    pub path: String,
+    pub pointer: Option<Pointer>,
+    pub value: String,
+}
+
+/// A parameter a finding compared against, with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamTrace {
+    pub name: String,
+    pub value: String,
+    pub unit: Option<String>,
+    pub confidence: Confidence,
+    pub source: String,
+}
+
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -49,6 +144,10 @@ pub struct Finding {
     /// A short label drawn under the value in the snippet.
     pub label: Option<Text>,
     pub help: Option<Text>,
+    /// The rule's source, for findings of catalogue rules.
+    pub citation: Option<Citation>,
+    /// The calculation, for findings of rules that use metrics.
+    pub trace: Option<Trace>,
 }
 
 impl Finding {
@@ -62,6 +161,8 @@ impl Finding {
             message,
             label: None,
             help: None,
+            citation: None,
+            trace: None,
         }
     }
 
@@ -89,4 +190,22 @@ impl Finding {
         self.help = help;
         self
     }
+}
+
+/// What one rule concluded for one submission.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub rule: String,
+    pub status: OutcomeStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "reason")]
+pub enum OutcomeStatus {
+    /// Evaluated, and no finding.
+    Passed,
+    /// Evaluated, with this many findings.
+    Failed(usize),
+    /// Could not be evaluated, for this reason (e.g. an input is absent).
+    NotApplicable(Text),
 }

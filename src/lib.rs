@@ -6,8 +6,13 @@
 
 pub mod check;
 pub mod document;
+pub mod engine;
+pub mod explain;
 pub mod finding;
+pub mod profile;
 pub mod report;
+pub mod rulebook;
+pub mod ruletest;
 pub mod schema;
 pub mod source;
 pub mod text;

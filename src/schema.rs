@@ -13,19 +13,29 @@ use crate::text::Text;
 
 /// The submission schema, as shipped in the binary.
 pub const SUBMISSION_SCHEMA: &str = include_str!("../schemas/submission.v1.schema.json");
+/// The rulebook schema, as shipped in the binary.
+pub const RULEBOOK_SCHEMA: &str = include_str!("../schemas/rulebook.schema.json");
+/// The profile schema, as shipped in the binary.
+pub const PROFILE_SCHEMA: &str = include_str!("../schemas/profile.schema.json");
 
-/// The rule id of a structural finding that no catalogue rule claims.
+/// The rule id of a structural finding in a submission that no catalogue rule claims.
 pub const GENERIC_RULE: &str = "SCHEMA";
 
-/// A compiled submission schema.
-pub struct SubmissionSchema {
+/// A compiled schema, and the id its findings carry when no `x-rule` claims them.
+pub struct Schema {
     schema: Json,
     validator: jsonschema::Validator,
+    generic_rule: &'static str,
 }
 
-impl std::fmt::Debug for SubmissionSchema {
+/// The name the library used before rulebooks and profiles had schemas of their own.
+pub type SubmissionSchema = Schema;
+
+impl std::fmt::Debug for Schema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SubmissionSchema").finish_non_exhaustive()
+        f.debug_struct("Schema")
+            .field("generic_rule", &self.generic_rule)
+            .finish_non_exhaustive()
     }
 }
 
@@ -35,19 +45,46 @@ impl std::fmt::Debug for SubmissionSchema {
 #[diagnostic(code(parkcheck::schema))]
 pub struct SchemaError(String);
 
-impl SubmissionSchema {
-    /// Compiles the bundled schema (offline: no remote references are fetched).
+impl Schema {
+    /// The bundled submission schema.
     ///
     /// # Errors
-    /// When the bundled schema is not valid JSON or not a valid 2020-12 schema.
+    /// When the bundled schema is not a valid 2020-12 schema (a build defect).
     pub fn bundled() -> Result<Self, SchemaError> {
-        let schema: Json =
-            serde_json::from_str(SUBMISSION_SCHEMA).map_err(|e| SchemaError(e.to_string()))?;
+        Self::compile(SUBMISSION_SCHEMA, GENERIC_RULE)
+    }
+
+    /// The bundled rulebook schema; its findings are reported under `RULEBOOK`.
+    ///
+    /// # Errors
+    /// As [`Schema::bundled`].
+    pub fn rulebook() -> Result<Self, SchemaError> {
+        Self::compile(RULEBOOK_SCHEMA, "RULEBOOK")
+    }
+
+    /// The bundled profile schema; its findings are reported under `PROFILE`.
+    ///
+    /// # Errors
+    /// As [`Schema::bundled`].
+    pub fn profile() -> Result<Self, SchemaError> {
+        Self::compile(PROFILE_SCHEMA, "PROFILE")
+    }
+
+    /// Compiles a schema (offline: no remote references are fetched).
+    ///
+    /// # Errors
+    /// When `text` is not JSON or not a valid 2020-12 schema.
+    pub fn compile(text: &str, generic_rule: &'static str) -> Result<Self, SchemaError> {
+        let schema: Json = serde_json::from_str(text).map_err(|e| SchemaError(e.to_string()))?;
         let validator = jsonschema::draft202012::options()
             .should_validate_formats(true)
             .build(&schema)
             .map_err(|e| SchemaError(e.to_string()))?;
-        Ok(Self { schema, validator })
+        Ok(Self {
+            schema,
+            validator,
+            generic_rule,
+        })
     }
 
     /// The schema as JSON.
@@ -62,7 +99,7 @@ impl SubmissionSchema {
         let mut findings: Vec<Finding> = doc
             .number_issues
             .iter()
-            .map(|i| number_finding(doc, i))
+            .map(|i| number_finding(doc, i, self.generic_rule))
             .collect();
         let instance = doc.root.to_json();
         let mut explained = Vec::new();
@@ -73,7 +110,13 @@ impl SubmissionSchema {
                 continue;
             }
             let path = self.schema_chain(&error.evaluation_path().to_string());
-            explained.extend(explain(doc, &pointer, error.kind(), &path));
+            explained.extend(explain(
+                doc,
+                &pointer,
+                error.kind(),
+                &path,
+                self.generic_rule,
+            ));
         }
         findings.extend(say_each_thing_once(explained));
         findings
@@ -129,10 +172,10 @@ fn holders<'a>(chain: &'a [Step<'a>]) -> impl Iterator<Item = &'a Json> {
     chain.iter().take(n).rev().map(|s| s.node)
 }
 
-fn rule_of(chain: &[Step<'_>]) -> String {
+fn rule_of(chain: &[Step<'_>], generic: &str) -> String {
     holders(chain)
         .find_map(|node| node.get("x-rule").and_then(Json::as_str))
-        .unwrap_or(GENERIC_RULE)
+        .unwrap_or(generic)
         .to_owned()
 }
 
@@ -215,8 +258,9 @@ fn explain(
     pointer: &Pointer,
     kind: &ValidationErrorKind,
     chain: &[Step<'_>],
+    generic: &str,
 ) -> Vec<(Cause, Finding)> {
-    let rule = rule_of(chain);
+    let rule = rule_of(chain, generic);
     let field = field_name(pointer, doc_of(chain, "title"));
     let node = doc.get(pointer);
     let found = node.map_or_else(String::new, |n| {
@@ -530,7 +574,7 @@ fn unknown_field(
 }
 
 /// The allowed name closest to `key`, when it is close enough to be a typo.
-fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+pub fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()
         .map(|&a| (strsim::jaro_winkler(key, a), a))
@@ -539,7 +583,7 @@ fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .map(|(_, a)| a)
 }
 
-fn number_finding(doc: &Document, issue: &crate::document::NumberIssue) -> Finding {
+fn number_finding(doc: &Document, issue: &crate::document::NumberIssue, rule: &str) -> Finding {
     let raw = doc.source.slice(issue.span);
     let message = match issue.kind {
         NumberIssueKind::NonDecimal => Text::new(
@@ -555,7 +599,7 @@ fn number_finding(doc: &Document, issue: &crate::document::NumberIssue) -> Findi
             format!("the number {raw} is out of range"),
         ),
     };
-    Finding::new(GENERIC_RULE, Severity::Error, message)
+    Finding::new(rule, Severity::Error, message)
         .at(issue.pointer.clone(), Some(issue.span))
         .with_help(Some(Text::new(
             format!("数量请用普通十进制数字填写；若是编号或代码，请加引号：\"{raw}\""),

@@ -29,6 +29,18 @@ impl Text {
     }
 }
 
+impl Text {
+    /// The text on one line: `中文 / English` when both are wanted.
+    #[must_use]
+    pub fn render_inline(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Both if self.zh != self.en => format!("{} / {}", self.zh, self.en),
+            Lang::En => self.en.clone(),
+            _ => self.zh.clone(),
+        }
+    }
+}
+
 /// Which language(s) a report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
@@ -36,4 +48,32 @@ pub enum Lang {
     En,
     #[default]
     Both,
+}
+
+/// A number for people: integers without decimals, others rounded to at most four decimals
+/// (display only; computations keep full precision).
+#[must_use]
+pub fn number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        return format!("{value:.0}");
+    }
+    let text = format!("{value:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(number(1.2), "1.2");
+        assert_eq!(number(426_000.0), "426000");
+        assert_eq!(number(2.496_093_75), "2.4961");
+        assert_eq!(number(0.000_01), "0");
+        assert_eq!(number(-3.5), "-3.5");
+    }
 }

@@ -4,7 +4,6 @@ use std::path::Path;
 
 use crate::check::{FileReport, Input};
 use crate::document::{LoadError, LoadErrorKind};
-use crate::finding::{Finding, Severity};
 use crate::source::SourceFile;
 
 /// Extensions of submission files searched for in directories.
@@ -43,11 +42,10 @@ pub fn inputs(path: &Path) -> Vec<Result<Input, FileReport>> {
                 let error = LoadError::new(LoadErrorKind::Io {
                     message: error.to_string(),
                 });
-                found.push(Err(FileReport {
-                    source: SourceFile::new(name, ""),
-                    findings: vec![Finding::new(error.rule(), Severity::Error, error.message())],
-                    unreadable: true,
-                }));
+                found.push(Err(crate::check::unreadable(
+                    SourceFile::new(name, ""),
+                    &error,
+                )));
             }
         }
     }

@@ -18,6 +18,8 @@ pub struct Style {
     pub lang: Lang,
     pub color: bool,
     pub width: usize,
+    /// List the rules that passed or did not apply, after each file's findings.
+    pub show_passed: bool,
 }
 
 struct Rendered<'a> {
@@ -112,11 +114,94 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
             }
             // Writing into a String cannot fail.
             let _ = handler.render_report(&mut out, &rendered);
+            out.push_str(&provenance(finding, style.lang));
+            out.push('\n');
+        }
+        if style.show_passed && !report.outcomes.is_empty() {
+            out.push_str(&outcomes(report, style.lang));
             out.push('\n');
         }
     }
     out.push_str(&summary_line(summary).render(style.lang));
     out.push('\n');
+    out
+}
+
+/// One line in the chosen language(s), `zh / en` when both.
+fn pick(text: &Text, lang: Lang) -> String {
+    inline(text, lang)
+}
+
+/// The citation and the calculation of a finding, indented under its snippet.
+fn provenance(finding: &Finding, lang: Lang) -> String {
+    let mut out = String::new();
+    if let Some(c) = &finding.citation {
+        let confidence = Text::new(c.confidence.zh(), c.confidence.as_str());
+        // The document's Chinese title is its name; English readers get the translation.
+        let document = if lang == Lang::En {
+            c.document.en.clone()
+        } else {
+            c.document.zh.clone()
+        };
+        let label = pick(&Text::new("依据", "source"), lang);
+        out.push_str(&format!(
+            "  {label}: {document} {} [{}]\n",
+            c.clause,
+            pick(&confidence, lang)
+        ));
+    }
+    if let Some(trace) = &finding.trace {
+        out.push_str(&format!(
+            "  {}:\n",
+            pick(&Text::new("计算", "calculation"), lang)
+        ));
+        for m in &trace.metrics {
+            out.push_str(&format!("    {}\n", pick(&m.formula, lang)));
+            for input in &m.inputs {
+                let at = input
+                    .pointer
+                    .as_ref()
+                    .map_or(String::new(), |p| format!("  ({p})"));
+                out.push_str(&format!("      {} = {}{at}\n", input.path, input.value));
+            }
+            out.push_str(&format!("      {} = {}\n", m.name, m.result));
+        }
+        for p in &trace.params {
+            let confidence = Text::new(p.confidence.zh(), p.confidence.as_str());
+            let unit = p.unit.as_deref().unwrap_or("");
+            out.push_str(&format!(
+                "    {} = {}{unit} [{}] {}\n",
+                p.name,
+                p.value,
+                pick(&confidence, lang),
+                p.source
+            ));
+        }
+    }
+    out
+}
+
+/// `--show-passed`: what each rule in force concluded for this file.
+fn outcomes(report: &FileReport, lang: Lang) -> String {
+    use crate::finding::OutcomeStatus;
+    let mut out = format!("{}:\n", report.source.name());
+    for o in &report.outcomes {
+        let line = match &o.status {
+            OutcomeStatus::Passed => pick(&Text::new("通过", "passed"), lang),
+            OutcomeStatus::Failed(n) => pick(
+                &Text::new(format!("未通过（{n} 项）"), format!("failed ({n})")),
+                lang,
+            ),
+            OutcomeStatus::NotApplicable(reason) => {
+                format!(
+                    "{}: {}",
+                    pick(&Text::new("不适用", "not applicable"), lang),
+                    pick(reason, lang)
+                )
+            }
+        };
+        out.push_str(&format!("  {:<10} {line}\n", o.rule));
+    }
     out
 }
 

@@ -12,7 +12,17 @@ struct Report<'a> {
     version: u32,
     files: usize,
     findings: Vec<JsonFinding<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcomes: Option<Vec<JsonOutcome<'a>>>,
     summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct JsonOutcome<'a> {
+    file: &'a str,
+    rule: &'a str,
+    #[serde(flatten)]
+    status: &'a crate::finding::OutcomeStatus,
 }
 
 #[derive(Serialize)]
@@ -27,11 +37,15 @@ struct JsonFinding<'a> {
     pointer: Option<&'a str>,
     message: &'a Text,
     help: Option<&'a Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citation: Option<&'a crate::finding::Citation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a crate::finding::Trace>,
 }
 
 /// Renders the run as pretty JSON (1-based lines and columns, columns in characters).
 #[must_use]
-pub fn render(reports: &[FileReport], summary: &Summary) -> String {
+pub fn render(reports: &[FileReport], summary: &Summary, show_passed: bool) -> String {
     let findings = reports
         .iter()
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
@@ -49,13 +63,28 @@ pub fn render(reports: &[FileReport], summary: &Summary) -> String {
                 pointer: f.pointer.as_ref().map(|p| p.as_str()),
                 message: &f.message,
                 help: f.help.as_ref(),
+                citation: f.citation.as_ref(),
+                trace: f.trace.as_ref(),
             }
         })
         .collect();
+    let outcomes = show_passed.then(|| {
+        reports
+            .iter()
+            .flat_map(|r| {
+                r.outcomes.iter().map(move |o| JsonOutcome {
+                    file: r.source.name(),
+                    rule: &o.rule,
+                    status: &o.status,
+                })
+            })
+            .collect()
+    });
     let report = Report {
         version: 1,
         files: reports.len(),
         findings,
+        outcomes,
         summary,
     };
     // Serialising plain structs of strings and numbers cannot fail.

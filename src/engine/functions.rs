@@ -1,0 +1,1151 @@
+//! Domain functions the rules call: the USCC check (统一社会信用代码, GB 32100-2015), enterprise
+//! size classification (《中小企业划型标准规定》 工信部联企业〔2011〕300号), calendar dates, land
+//! units, and their registration as CEL functions ([`register`]).
+//!
+//! Everything here is panic-free on any input: malformed data comes back as an `Err`, a
+//! [`UsccProblem`], a [`SizeUnknown`] or a CEL error, never as a panic.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelNull, CelString, CelUInt};
+use cel::common::value::{CowVal, Val};
+use cel::{Context, ExecutionError, FunctionContext};
+use jiff::civil::Date;
+
+// ---------------------------------------------------------------------------------------------
+// USCC (统一社会信用代码), GB 32100-2015
+// ---------------------------------------------------------------------------------------------
+
+/// The 31 characters a USCC may use, in the order of their values (0–30): the digits and the
+/// upper-case letters without I, O, Z, S and V.
+const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// The weights of the first 17 characters (3ⁱ mod 31).
+const USCC_WEIGHTS: [usize; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// The number of characters of a USCC.
+const USCC_LEN: usize = 18;
+
+/// The value of a USCC character (its index in [`USCC_ALPHABET`]), or `None` when the
+/// character is not one a USCC may use.
+fn uscc_value(c: char) -> Option<usize> {
+    if !c.is_ascii() {
+        return None;
+    }
+    USCC_ALPHABET.chars().position(|a| a == c)
+}
+
+/// What is wrong with a string given as a USCC; see [`uscc_problem`].
+///
+/// Positions count characters (not bytes) from 1, as a person reading the code would.
+/// The [`Display`](fmt::Display) text is a complete sentence fragment for a diagnostic,
+/// e.g. `character 5 'I' is not used in a USCC (no I, O, Z, S or V)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsccProblem {
+    /// The code does not have 18 characters; `found` is how many it has.
+    Length {
+        /// The number of characters (Unicode scalar values) of the input.
+        found: usize,
+    },
+    /// A character outside `0-9 A-H J-N P-R T-U W-Y` (the first such one).
+    Charset {
+        /// Its position, from 1.
+        position: usize,
+        /// The character.
+        found: char,
+    },
+    /// One of characters 3–8, the registering authority's region code, is not a digit
+    /// (the first such one).
+    Region {
+        /// Its position, from 3 to 8.
+        position: usize,
+        /// The character.
+        found: char,
+    },
+    /// The 18th character is not the check character computed from the first 17.
+    CheckCharacter {
+        /// The check character the first 17 characters call for.
+        expected: char,
+        /// The 18th character of the input.
+        found: char,
+    },
+}
+
+impl fmt::Display for UsccProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            UsccProblem::Length { found } => {
+                write!(f, "has {found} characters; a USCC has {USCC_LEN}")
+            }
+            UsccProblem::Charset { position, found } => {
+                let upper = found.to_ascii_uppercase();
+                if found.is_ascii_lowercase() && uscc_value(upper).is_some() {
+                    write!(
+                        f,
+                        "character {position} '{found}' is lower case; a USCC is written in upper case ('{upper}')"
+                    )
+                } else if matches!(upper, 'I' | 'O' | 'Z' | 'S' | 'V') {
+                    write!(
+                        f,
+                        "character {position} '{found}' is not used in a USCC (no I, O, Z, S or V)"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "character {position} {found:?} is not allowed; a USCC uses 0-9 A-H J-N P-R T-U W-Y"
+                    )
+                }
+            }
+            UsccProblem::Region { position, found } => write!(
+                f,
+                "character {position} '{found}' is not a digit; characters 3-8 are the region code"
+            ),
+            UsccProblem::CheckCharacter { expected, found } => write!(
+                f,
+                "check character (18th) is '{found}' but the first 17 characters give '{expected}'"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UsccProblem {}
+
+/// Checks a 统一社会信用代码 against GB 32100-2015 and says what is wrong, or `None` when it is
+/// valid.
+///
+/// The checks, in order (the first failure is reported):
+/// 1. exactly 18 characters;
+/// 2. every character from `0-9 A-H J-N P-R T-U W-Y` (upper case only; no I, O, Z, S, V);
+/// 3. characters 3–8 are digits (the registering authority's region code);
+/// 4. the 18th character is the check character: with `value(c)` the index of `c` in
+///    `0123456789ABCDEFGHJKLMNPQRTUWXY` and weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28,
+///    it is the character of value `(31 − Σ value(cᵢ)·wᵢ mod 31) mod 31` over the first 17.
+///
+/// The input is taken as is: surrounding whitespace makes it the wrong length.
+pub fn uscc_problem(code: &str) -> Option<UsccProblem> {
+    let found = code.chars().count();
+    if found != USCC_LEN {
+        return Some(UsccProblem::Length { found });
+    }
+    let mut sum = 0usize;
+    let mut weights = USCC_WEIGHTS.iter();
+    let mut last = None;
+    for (i, c) in code.chars().enumerate() {
+        let position = i + 1;
+        let Some(value) = uscc_value(c) else {
+            return Some(UsccProblem::Charset { position, found: c });
+        };
+        if (3..=8).contains(&position) && !c.is_ascii_digit() {
+            return Some(UsccProblem::Region { position, found: c });
+        }
+        match weights.next() {
+            Some(w) => sum += value * w,
+            None => last = Some(c),
+        }
+    }
+    let expected_value = (31 - sum % 31) % 31;
+    let expected = USCC_ALPHABET.chars().nth(expected_value)?;
+    match last {
+        Some(found) if found == expected => None,
+        Some(found) => Some(UsccProblem::CheckCharacter { expected, found }),
+        // Unreachable: 18 characters were counted above.
+        None => Some(UsccProblem::Length { found }),
+    }
+}
+
+/// Whether `code` is a valid 统一社会信用代码 per GB 32100-2015 (see [`uscc_problem`] for the
+/// checks and for what is wrong when it is not).
+pub fn uscc_valid(code: &str) -> bool {
+    uscc_problem(code).is_none()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enterprise size
+// ---------------------------------------------------------------------------------------------
+
+/// One of the figures that classify an enterprise's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Figure {
+    /// 从业人员 (X), persons.
+    Employees,
+    /// 营业收入 (Y), 万元.
+    Revenue10kYuan,
+    /// 资产总额 (Z), 万元.
+    Assets10kYuan,
+}
+
+impl Figure {
+    /// All figures, in the order they are listed in messages.
+    pub const ALL: [Figure; 3] = [
+        Figure::Employees,
+        Figure::Revenue10kYuan,
+        Figure::Assets10kYuan,
+    ];
+
+    /// The field name in data and in the size table: `employees`, `revenue_10k_yuan`,
+    /// `assets_10k_yuan`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Figure::Employees => "employees",
+            Figure::Revenue10kYuan => "revenue_10k_yuan",
+            Figure::Assets10kYuan => "assets_10k_yuan",
+        }
+    }
+
+    /// The figure named by a field name, the inverse of [`Figure::key`].
+    pub fn from_key(key: &str) -> Option<Figure> {
+        Figure::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The symbol of the standard: X, Y or Z.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Figure::Employees => "X",
+            Figure::Revenue10kYuan => "Y",
+            Figure::Assets10kYuan => "Z",
+        }
+    }
+
+    /// The Chinese name: 从业人员, 营业收入, 资产总额.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Figure::Employees => "从业人员",
+            Figure::Revenue10kYuan => "营业收入",
+            Figure::Assets10kYuan => "资产总额",
+        }
+    }
+
+    /// This figure's value in `f`.
+    pub fn of(self, f: &Figures) -> Option<f64> {
+        match self {
+            Figure::Employees => f.employees,
+            Figure::Revenue10kYuan => f.revenue_10k_yuan,
+            Figure::Assets10kYuan => f.assets_10k_yuan,
+        }
+    }
+}
+
+impl fmt::Display for Figure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// An enterprise size class of the standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SizeClass {
+    /// 大型: no figure below its SME ceiling.
+    Large,
+    /// 中型: every 中型 bound met.
+    Medium,
+    /// 小型: every 小型 bound met, not every 中型 one.
+    Small,
+    /// 微型: some figure below its 小型 bound.
+    Micro,
+}
+
+impl SizeClass {
+    /// All classes, largest first.
+    pub const ALL: [SizeClass; 4] = [
+        SizeClass::Large,
+        SizeClass::Medium,
+        SizeClass::Small,
+        SizeClass::Micro,
+    ];
+
+    /// The Chinese name as data and reports spell it: 大型, 中型, 小型, 微型.
+    pub fn zh(self) -> &'static str {
+        match self {
+            SizeClass::Large => "大型",
+            SizeClass::Medium => "中型",
+            SizeClass::Small => "小型",
+            SizeClass::Micro => "微型",
+        }
+    }
+
+    /// The class named `s` (exactly 大型, 中型, 小型 or 微型), the inverse of [`SizeClass::zh`].
+    pub fn from_zh(s: &str) -> Option<SizeClass> {
+        SizeClass::ALL.into_iter().find(|c| c.zh() == s)
+    }
+}
+
+impl fmt::Display for SizeClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.zh())
+    }
+}
+
+/// What an enterprise declares for its size: its sector and figures. An absent figure is
+/// `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    /// The sector as the size table names it, e.g. `工业`.
+    pub sector: String,
+    /// 从业人员 (X), persons.
+    pub employees: Option<f64>,
+    /// 营业收入 (Y), 万元.
+    pub revenue_10k_yuan: Option<f64>,
+    /// 资产总额 (Z), 万元.
+    pub assets_10k_yuan: Option<f64>,
+}
+
+/// Why a size could not be computed.
+///
+/// [`Display`](fmt::Display) gives the reason as a message fragment: `unknown sector 制造业`,
+/// `sector absent`, `employees, revenue_10k_yuan absent`,
+/// `employees = -3 is not a valid figure (a number ≥ 0 is needed)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SizeUnknown {
+    /// The size table has no row for this sector (an empty string: no sector was given).
+    UnknownSector(String),
+    /// The figures the sector's row needs that are absent, in [`Figure::ALL`] order.
+    Missing(Vec<Figure>),
+    /// Figures that are present but not usable (negative, NaN or infinite), in
+    /// [`Figure::ALL`] order.
+    Invalid(Vec<(Figure, f64)>),
+}
+
+impl fmt::Display for SizeUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SizeUnknown::UnknownSector(s) if s.is_empty() => f.write_str("sector absent"),
+            SizeUnknown::UnknownSector(s) => write!(f, "unknown sector {s}"),
+            SizeUnknown::Missing(figures) => {
+                write!(f, "{} absent", join_keys(figures.iter().copied()))
+            }
+            SizeUnknown::Invalid(figures) => {
+                let list = figures
+                    .iter()
+                    .map(|(fig, v)| format!("{fig} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let verb = if figures.len() == 1 {
+                    "is not a valid figure"
+                } else {
+                    "are not valid figures"
+                };
+                write!(f, "{list} {verb} (a number ≥ 0 is needed)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SizeUnknown {}
+
+fn join_keys(figures: impl Iterator<Item = Figure>) -> String {
+    figures.map(Figure::key).collect::<Vec<_>>().join(", ")
+}
+
+/// Lower bounds or ceilings of a row: each named figure with its value, in [`Figure::ALL`]
+/// order, never empty.
+pub type Bounds = Vec<(Figure, f64)>;
+
+/// One row of the size table: the thresholds of one or more sectors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SizeRow {
+    sectors: Vec<String>,
+    medium: Bounds,
+    small: Bounds,
+    ceiling: Bounds,
+    needs: Vec<Figure>,
+}
+
+impl SizeRow {
+    /// The sectors this row applies to.
+    pub fn sectors(&self) -> &[String] {
+        &self.sectors
+    }
+
+    /// 中型 needs every one of these bounds (value ≥ bound).
+    pub fn medium(&self) -> &[(Figure, f64)] {
+        &self.medium
+    }
+
+    /// 小型 needs every one of these bounds (value ≥ bound).
+    pub fn small(&self) -> &[(Figure, f64)] {
+        &self.small
+    }
+
+    /// The SME ceilings: an enterprise with any figure below its ceiling is an SME; one with
+    /// none below is 大型.
+    pub fn ceiling(&self) -> &[(Figure, f64)] {
+        &self.ceiling
+    }
+
+    /// The figures classification needs: all figures named anywhere in the row, in
+    /// [`Figure::ALL`] order.
+    pub fn needs(&self) -> &[Figure] {
+        &self.needs
+    }
+
+    /// Classifies figures already checked to be present and valid.
+    fn decide(&self, f: &Figures) -> SizeClass {
+        if !below_any(&self.ceiling, f) {
+            SizeClass::Large
+        } else if meets_all(&self.medium, f) {
+            SizeClass::Medium
+        } else if meets_all(&self.small, f) {
+            SizeClass::Small
+        } else {
+            SizeClass::Micro
+        }
+    }
+}
+
+/// Whether every bound is met (value ≥ bound); an absent figure meets none.
+fn meets_all(bounds: &[(Figure, f64)], f: &Figures) -> bool {
+    bounds
+        .iter()
+        .all(|(fig, bound)| fig.of(f).is_some_and(|v| v >= *bound))
+}
+
+/// Whether any figure is below its ceiling; an absent figure is below none.
+fn below_any(ceiling: &[(Figure, f64)], f: &Figures) -> bool {
+    ceiling
+        .iter()
+        .any(|(fig, c)| fig.of(f).is_some_and(|v| v < *c))
+}
+
+/// The size classification table, one [`SizeRow`] per group of sectors, built from the rules'
+/// `size.yaml` data with [`SizeTable::from_json`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SizeTable {
+    rows: Vec<SizeRow>,
+    by_sector: BTreeMap<String, usize>,
+}
+
+/// The keys a size table entry may have besides its data; they are ignored.
+const ENTRY_IGNORED_KEYS: [&str; 2] = ["note", "source"];
+
+impl SizeTable {
+    /// Builds the table from its JSON form: a list of entries, each
+    /// `{sectors: [..], medium: {..}, small: {..}, ceiling: {..}}`, where the three bound
+    /// objects map figure names (`employees`, `revenue_10k_yuan`, `assets_10k_yuan`) to
+    /// non-negative numbers. An entry may also carry `note` and `source`, which are ignored.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the entry (by its 1-based number and its sectors) and the field at
+    /// fault, when the value is not such a list, an entry lacks a part or has an unknown key,
+    /// a figure name is unknown, a bound is not a non-negative number, a sector appears
+    /// twice, or the bounds are out of order (small ≤ medium ≤ ceiling for a figure named
+    /// in more than one of them).
+    pub fn from_json(value: &serde_json::Value) -> Result<SizeTable, String> {
+        let entries = value.as_array().ok_or_else(|| {
+            format!(
+                "size table: expected a list of entries, found {}",
+                json_kind(value)
+            )
+        })?;
+        if entries.is_empty() {
+            return Err("size table: the list of entries is empty".to_owned());
+        }
+        let mut rows = Vec::with_capacity(entries.len());
+        let mut by_sector: BTreeMap<String, usize> = BTreeMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let number = index + 1;
+            let row = parse_row(entry, number)?;
+            for sector in &row.sectors {
+                if let Some(other) = by_sector.get(sector) {
+                    let place = if *other == index {
+                        "earlier in the same entry".to_owned()
+                    } else {
+                        format!("in entry {}", other + 1)
+                    };
+                    return Err(format!(
+                        "size table entry {number} ({}): sector {sector} is already listed {place}",
+                        row.sectors.join("、")
+                    ));
+                }
+                by_sector.insert(sector.clone(), index);
+            }
+            rows.push(row);
+        }
+        Ok(SizeTable { rows, by_sector })
+    }
+
+    /// The row for `sector`, if the table has one.
+    pub fn row(&self, sector: &str) -> Option<&SizeRow> {
+        self.by_sector.get(sector).and_then(|i| self.rows.get(*i))
+    }
+
+    /// All sectors of the table, in sorted order.
+    pub fn sectors(&self) -> impl Iterator<Item = &str> {
+        self.by_sector.keys().map(String::as_str)
+    }
+
+    /// All rows, in the order of the data.
+    pub fn rows(&self) -> &[SizeRow] {
+        &self.rows
+    }
+
+    /// The figures `f`'s sector needs that `f` lacks (empty when it has them all).
+    ///
+    /// # Errors
+    ///
+    /// [`SizeUnknown::UnknownSector`] when the table has no row for the sector.
+    pub fn missing(&self, f: &Figures) -> Result<Vec<Figure>, SizeUnknown> {
+        let row = self.lookup(f)?;
+        Ok(missing_of(row, f))
+    }
+
+    /// Classifies an enterprise: 大型 when no figure is below its SME ceiling; otherwise 中型
+    /// when every 中型 bound is met (≥), else 小型 when every 小型 bound is met, else 微型.
+    ///
+    /// # Errors
+    ///
+    /// [`SizeUnknown`] when the sector is not in the table, when a figure the sector's row
+    /// names (anywhere: medium, small or ceiling) is absent, or when one is negative or not
+    /// finite.
+    pub fn classify(&self, f: &Figures) -> Result<SizeClass, SizeUnknown> {
+        let row = self.checked(f)?;
+        Ok(row.decide(f))
+    }
+
+    /// Classifies as [`SizeTable::classify`] does and shows the calculation, for a trace: the
+    /// inputs, the thresholds and the step that decided, e.g.
+    /// `工业: X = 50, Y = 500; SME: X 50 < 1000; 中型 needs X ≥ 300 and Y ≥ 2000: X 50 < 300;
+    /// 小型 needs X ≥ 20 and Y ≥ 300: met → 小型`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SizeTable::classify`].
+    pub fn explain(&self, f: &Figures) -> Result<(SizeClass, String), SizeUnknown> {
+        let row = self.checked(f)?;
+        let class = row.decide(f);
+        let value = |fig: Figure| fig.of(f).unwrap_or(f64::NAN);
+        let inputs = row
+            .needs
+            .iter()
+            .map(|fig| format!("{} = {}", fig.symbol(), value(*fig)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut text = format!("{}: {inputs}; ", f.sector);
+        if class == SizeClass::Large {
+            let all = row
+                .ceiling
+                .iter()
+                .map(|(fig, c)| format!("{} {} ≥ {c}", fig.symbol(), value(*fig)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            text.push_str(&format!("no figure below its SME ceiling ({all}) → 大型"));
+            return Ok((class, text));
+        }
+        let below = row
+            .ceiling
+            .iter()
+            .filter(|(fig, c)| value(*fig) < *c)
+            .map(|(fig, c)| format!("{} {} < {c}", fig.symbol(), value(*fig)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push_str(&format!("SME: {below}; "));
+        for (name, bounds, this) in [
+            ("中型", &row.medium, SizeClass::Medium),
+            ("小型", &row.small, SizeClass::Small),
+        ] {
+            let need = bounds
+                .iter()
+                .map(|(fig, b)| format!("{} ≥ {b}", fig.symbol()))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            text.push_str(&format!("{name} needs {need}: "));
+            if class == this {
+                text.push_str(&format!("met → {name}"));
+                return Ok((class, text));
+            }
+            let failed = bounds
+                .iter()
+                .filter(|(fig, b)| value(*fig) < *b)
+                .map(|(fig, b)| format!("{} {} < {b}", fig.symbol(), value(*fig)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            text.push_str(&format!("{failed}; "));
+        }
+        text.push_str("→ 微型");
+        Ok((class, text))
+    }
+
+    fn lookup(&self, f: &Figures) -> Result<&SizeRow, SizeUnknown> {
+        self.row(&f.sector)
+            .ok_or_else(|| SizeUnknown::UnknownSector(f.sector.clone()))
+    }
+
+    /// The row of `f`'s sector, once `f` has every figure it needs, all valid.
+    fn checked(&self, f: &Figures) -> Result<&SizeRow, SizeUnknown> {
+        let row = self.lookup(f)?;
+        let missing = missing_of(row, f);
+        if !missing.is_empty() {
+            return Err(SizeUnknown::Missing(missing));
+        }
+        let invalid: Vec<(Figure, f64)> = row
+            .needs
+            .iter()
+            .filter_map(|fig| fig.of(f).map(|v| (*fig, v)))
+            .filter(|(_, v)| !(v.is_finite() && *v >= 0.0))
+            .collect();
+        if !invalid.is_empty() {
+            return Err(SizeUnknown::Invalid(invalid));
+        }
+        Ok(row)
+    }
+}
+
+fn missing_of(row: &SizeRow, f: &Figures) -> Vec<Figure> {
+    row.needs
+        .iter()
+        .copied()
+        .filter(|fig| fig.of(f).is_none())
+        .collect()
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a mapping",
+    }
+}
+
+fn parse_row(entry: &serde_json::Value, number: usize) -> Result<SizeRow, String> {
+    let Some(obj) = entry.as_object() else {
+        return Err(format!(
+            "size table entry {number}: expected a mapping with sectors, medium, small and ceiling, found {}",
+            json_kind(entry)
+        ));
+    };
+    // The sectors first, so that later messages can name them.
+    let sectors = match obj.get("sectors") {
+        None => return Err(format!("size table entry {number}: `sectors` is missing")),
+        Some(serde_json::Value::Array(list)) if !list.is_empty() => {
+            let mut sectors = Vec::with_capacity(list.len());
+            for (i, s) in list.iter().enumerate() {
+                match s.as_str() {
+                    Some(name) if !name.trim().is_empty() && name.trim() == name => {
+                        sectors.push(name.to_owned());
+                    }
+                    Some(name) => {
+                        return Err(format!(
+                            "size table entry {number}: sector {} {name:?} is empty or has surrounding whitespace",
+                            i + 1
+                        ));
+                    }
+                    None => {
+                        return Err(format!(
+                            "size table entry {number}: sector {} must be a string, found {}",
+                            i + 1,
+                            json_kind(s)
+                        ));
+                    }
+                }
+            }
+            sectors
+        }
+        Some(other) => {
+            return Err(format!(
+                "size table entry {number}: `sectors` must be a non-empty list of sector names, found {}",
+                match other {
+                    serde_json::Value::Array(_) => "an empty list",
+                    v => json_kind(v),
+                }
+            ));
+        }
+    };
+    let at = format!("size table entry {number} ({})", sectors.join("、"));
+    for key in obj.keys() {
+        if !matches!(key.as_str(), "sectors" | "medium" | "small" | "ceiling")
+            && !ENTRY_IGNORED_KEYS.contains(&key.as_str())
+        {
+            return Err(format!(
+                "{at}: unknown key `{key}`; an entry has sectors, medium, small and ceiling (and optionally note, source)"
+            ));
+        }
+    }
+    let medium = parse_bounds(obj.get("medium"), "medium", &at)?;
+    let small = parse_bounds(obj.get("small"), "small", &at)?;
+    let ceiling = parse_bounds(obj.get("ceiling"), "ceiling", &at)?;
+    for (lower_name, lower, upper_name, upper) in [
+        ("small", &small, "medium", &medium),
+        ("medium", &medium, "ceiling", &ceiling),
+        ("small", &small, "ceiling", &ceiling),
+    ] {
+        for (fig, low) in lower {
+            if let Some((_, high)) = upper.iter().find(|(g, _)| g == fig) {
+                if low > high {
+                    return Err(format!(
+                        "{at}: {lower_name}.{fig} = {low} is above {upper_name}.{fig} = {high}; bounds must rise from small to medium to ceiling"
+                    ));
+                }
+            }
+        }
+    }
+    let needs = Figure::ALL
+        .into_iter()
+        .filter(|fig| {
+            [&medium, &small, &ceiling]
+                .iter()
+                .any(|b| b.iter().any(|(g, _)| g == fig))
+        })
+        .collect();
+    Ok(SizeRow {
+        sectors,
+        medium,
+        small,
+        ceiling,
+        needs,
+    })
+}
+
+fn parse_bounds(value: Option<&serde_json::Value>, part: &str, at: &str) -> Result<Bounds, String> {
+    let Some(value) = value else {
+        return Err(format!("{at}: `{part}` is missing"));
+    };
+    let Some(obj) = value.as_object() else {
+        return Err(format!(
+            "{at}: `{part}` must be a mapping of figures to numbers, found {}",
+            json_kind(value)
+        ));
+    };
+    if obj.is_empty() {
+        return Err(format!("{at}: `{part}` names no figure"));
+    }
+    let mut bounds = Vec::with_capacity(obj.len());
+    for (key, v) in obj {
+        let Some(fig) = Figure::from_key(key) else {
+            return Err(format!(
+                "{at}: `{part}.{key}` is not a figure; the figures are employees, revenue_10k_yuan and assets_10k_yuan"
+            ));
+        };
+        match v.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 => bounds.push((fig, n)),
+            Some(n) => {
+                return Err(format!("{at}: `{part}.{key}` = {n} must not be negative"));
+            }
+            None => {
+                return Err(format!(
+                    "{at}: `{part}.{key}` must be a number, found {}",
+                    json_kind(v)
+                ));
+            }
+        }
+    }
+    bounds.sort_by_key(|(fig, _)| *fig);
+    Ok(bounds)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and units
+// ---------------------------------------------------------------------------------------------
+
+/// Parses a calendar date written exactly `YYYY-MM-DD` (four-digit year, two-digit month and
+/// day, no time, no surrounding whitespace).
+///
+/// # Errors
+///
+/// A message quoting the input when it does not have that form or names no calendar day
+/// (e.g. `2021-02-29`: "February 2021 has 28 days").
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let bytes = s.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let field = |from: usize, to: usize| s.get(from..to).and_then(|t| t.parse::<i16>().ok());
+    let parts = if shaped {
+        field(0, 4).zip(field(5, 7)).zip(field(8, 10))
+    } else {
+        None
+    };
+    let Some(((year, month), day)) = parts else {
+        return Err(format!(
+            "{} is not a date of the form YYYY-MM-DD",
+            quote_short(s)
+        ));
+    };
+    let (Ok(month8), Ok(day8)) = (i8::try_from(month), i8::try_from(day)) else {
+        return Err(format!("{s:?} is not a calendar date"));
+    };
+    if !(1..=12).contains(&month8) {
+        return Err(format!(
+            "{s:?} is not a calendar date: there is no month {month}"
+        ));
+    }
+    let first =
+        Date::new(year, month8, 1).map_err(|e| format!("{s:?} is not a calendar date: {e}"))?;
+    let days = first.days_in_month();
+    if !(1..=days).contains(&day8) {
+        return Err(format!(
+            "{s:?} is not a calendar date: {} {year} has {days} days",
+            month_name(month8)
+        ));
+    }
+    Date::new(year, month8, day8).map_err(|e| format!("{s:?} is not a calendar date: {e}"))
+}
+
+fn month_name(month: i8) -> &'static str {
+    match month {
+        1 => "January",
+        2 => "February",
+        3 => "March",
+        4 => "April",
+        5 => "May",
+        6 => "June",
+        7 => "July",
+        8 => "August",
+        9 => "September",
+        10 => "October",
+        11 => "November",
+        _ => "December",
+    }
+}
+
+/// `s` quoted for a message, cut to its first 40 characters.
+fn quote_short(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        format!("{s:?}")
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head:?}…")
+    }
+}
+
+/// The number of days from `a` to `b` (`b − a`; negative when `b` is before `a`), both
+/// `YYYY-MM-DD`.
+///
+/// # Errors
+///
+/// The [`parse_date`] message of the first date that does not parse.
+pub fn days_between(a: &str, b: &str) -> Result<i64, String> {
+    let (a, b) = (parse_date(a)?, parse_date(b)?);
+    Ok(days_between_dates(a, b))
+}
+
+/// `b − a` in days.
+pub fn days_between_dates(a: Date, b: Date) -> i64 {
+    a.duration_until(b).as_secs() / 86_400
+}
+
+/// The whole years from `a` to `b`, both `YYYY-MM-DD`, counted by anniversary: a year is
+/// complete on the day of the same month and day (2020-03-01 → 2022-02-28 is 1 year,
+/// → 2022-03-01 is 2). The anniversary of 29 February in a common year is 28 February, the
+/// month's last day (as 民法典 第二百零二条 counts periods): 2020-02-29 → 2021-02-28 is 1
+/// year, → 2021-02-27 is 0. When `b` is before `a` the result is the negative of the years
+/// from `b` to `a`.
+///
+/// # Errors
+///
+/// The [`parse_date`] message of the first date that does not parse.
+pub fn years_between(a: &str, b: &str) -> Result<i64, String> {
+    let (a, b) = (parse_date(a)?, parse_date(b)?);
+    Ok(years_between_dates(a, b))
+}
+
+/// Whole years from `a` to `b` by anniversary; see [`years_between`].
+pub fn years_between_dates(a: Date, b: Date) -> i64 {
+    if b < a {
+        return -years_between_dates(b, a);
+    }
+    let mut years = i64::from(b.year()) - i64::from(a.year());
+    // a's anniversary in b's year; 29 February falls on the 28th in a common year.
+    let day = if a.month() == 2 && a.day() == 29 && !b.in_leap_year() {
+        28
+    } else {
+        a.day()
+    };
+    if (b.month(), b.day()) < (a.month(), day) {
+        years -= 1;
+    }
+    years
+}
+
+/// Square metres per 亩: 10000 / 15 (≈ 666.67; 15 亩 = 1 公顷).
+pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
+
+/// Converts 亩 to m²: `mu × 10000 / 15`.
+pub fn mu_to_m2(mu: f64) -> f64 {
+    mu * 10_000.0 / 15.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// CEL
+// ---------------------------------------------------------------------------------------------
+
+/// The start of the message of the CEL error a function raises when its answer does not
+/// apply to the data (e.g. `size_class` on a tenant that lacks a figure).
+pub const NOT_APPLICABLE: &str = "not applicable: ";
+
+/// The reason of a "not applicable" CEL error raised by one of the functions registered here
+/// (the message after [`NOT_APPLICABLE`]), or `None` for any other error.
+pub fn not_applicable_reason(err: &ExecutionError) -> Option<&str> {
+    match err {
+        ExecutionError::FunctionError { message, .. } => message.strip_prefix(NOT_APPLICABLE),
+        _ => None,
+    }
+}
+
+/// A context function as the cel crate stores it. Built by hand rather than through the
+/// crate's argument extractors so that the arity is checked (the extractors ignore extra
+/// arguments), strings and maps are read in place (the extractors copy them), and the
+/// wrong argument type gets a message that says what was expected.
+type CelFunction = Box<
+    dyn for<'c, 'v> Fn(&mut FunctionContext<'c, 'v>) -> Result<CowVal<'c, 'v>, ExecutionError>
+        + Send
+        + Sync,
+>;
+
+/// Adds the parkcheck functions to a CEL context:
+///
+/// | function | returns |
+/// |---|---|
+/// | `uscc_valid(string)` | `bool`, [`uscc_valid`] |
+/// | `size_class(map)` | `string`: 大型/中型/小型/微型, [`SizeTable::classify`] |
+/// | `size_explain(map)` | `string`: the calculation, [`SizeTable::explain`] |
+/// | `size_missing(map)` | `list(string)`: the figures the sector needs that are absent |
+/// | `days_between(string, string)` | `int`, [`days_between`] |
+/// | `years_between(string, string)` | `int`, [`years_between`] |
+/// | `mu_to_m2(double)` | `double` (an `int` or `uint` is accepted), [`mu_to_m2`] |
+///
+/// The map of the size functions is a tenant: `sector` (string) and the figures
+/// `employees`, `revenue_10k_yuan`, `assets_10k_yuan` (double, int or uint; absent or `null`
+/// when unknown). When the size cannot be computed, `size_class` and `size_explain` raise a
+/// function error whose message starts with [`NOT_APPLICABLE`] and gives the
+/// [`SizeUnknown`] reason, e.g. `not applicable: employees, revenue_10k_yuan absent` or
+/// `not applicable: unknown sector 制造业`; `size_missing` raises one for an unknown sector.
+/// Each function may also be called as a method on its first argument
+/// (`tenant.size_class()`, `a.days_between(b)`).
+///
+/// # Errors
+///
+/// When `ctx` is a child scope (the cel crate silently ignores functions added to one), or
+/// when a name is already declared as an overload in the context's environment.
+pub fn register(ctx: &mut Context<'_, '_>, sizes: Arc<SizeTable>) -> Result<(), String> {
+    if matches!(ctx, Context::Child { .. }) {
+        return Err(
+            "parkcheck functions must be registered on a root CEL context, not a child scope"
+                .to_owned(),
+        );
+    }
+    let classify_table = Arc::clone(&sizes);
+    let explain_table = Arc::clone(&sizes);
+    let missing_table = sizes;
+    let functions: [(&str, CelFunction); 7] = [
+        ("uscc_valid", Box::new(cel_uscc_valid)),
+        (
+            "size_class",
+            Box::new(move |ftx| cel_size_class(ftx, &classify_table)),
+        ),
+        (
+            "size_explain",
+            Box::new(move |ftx| cel_size_explain(ftx, &explain_table)),
+        ),
+        (
+            "size_missing",
+            Box::new(move |ftx| cel_size_missing(ftx, &missing_table)),
+        ),
+        ("days_between", Box::new(cel_days_between)),
+        ("years_between", Box::new(cel_years_between)),
+        ("mu_to_m2", Box::new(cel_mu_to_m2)),
+    ];
+    for (name, function) in functions {
+        ctx.add_function(name, function)
+            .map_err(|e| format!("cannot register CEL function {name}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The operands of a call: the target of a method call, then the arguments.
+fn operands<'a, 'c, 'v>(
+    ftx: &'a FunctionContext<'c, 'v>,
+) -> impl Iterator<Item = &'a (dyn Val + 'v)> + 'a {
+    ftx.this
+        .iter()
+        .chain(ftx.args.iter())
+        .map(|c| -> &'a (dyn Val + 'v) { &**c })
+}
+
+fn operand_count(ftx: &FunctionContext<'_, '_>) -> usize {
+    ftx.args.len() + usize::from(ftx.this.is_some())
+}
+
+/// The one operand of a unary function.
+fn one<'a, 'c, 'v>(ftx: &'a FunctionContext<'c, 'v>) -> Result<&'a (dyn Val + 'v), ExecutionError> {
+    let count = operand_count(ftx);
+    match operands(ftx).next() {
+        Some(v) if count == 1 => Ok(v),
+        _ => Err(ExecutionError::invalid_argument_count(1, count)),
+    }
+}
+
+/// The two operands of a binary function.
+fn two<'a, 'c, 'v>(
+    ftx: &'a FunctionContext<'c, 'v>,
+) -> Result<(&'a (dyn Val + 'v), &'a (dyn Val + 'v)), ExecutionError> {
+    let count = operand_count(ftx);
+    let mut it = operands(ftx);
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) if count == 2 => Ok((a, b)),
+        _ => Err(ExecutionError::invalid_argument_count(2, count)),
+    }
+}
+
+fn type_name(v: &dyn Val) -> &str {
+    v.get_type().name()
+}
+
+/// A string operand, read in place.
+fn string_arg<'a>(
+    ftx: &FunctionContext<'_, '_>,
+    v: &'a dyn Val,
+    what: &str,
+) -> Result<&'a str, ExecutionError> {
+    v.downcast_ref::<CelString>()
+        .map(CelString::inner)
+        .ok_or_else(|| ftx.error(format!("{what} must be a string, got {}", type_name(v))))
+}
+
+/// A number: a double, an int or a uint; `Ok(None)` for `null`; `Err` with the type's name
+/// otherwise.
+fn number_of(v: &dyn Val) -> Result<Option<f64>, String> {
+    if let Some(d) = v.downcast_ref::<CelDouble>() {
+        Ok(Some(*d.inner()))
+    } else if let Some(i) = v.downcast_ref::<CelInt>() {
+        Ok(Some(*i.inner() as f64))
+    } else if let Some(u) = v.downcast_ref::<CelUInt>() {
+        Ok(Some(*u.inner() as f64))
+    } else if v.downcast_ref::<CelNull>().is_some() {
+        Ok(None)
+    } else {
+        Err(type_name(v).to_owned())
+    }
+}
+
+fn cel_uscc_valid<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let code = string_arg(ftx, one(ftx)?, "the USCC")?;
+    Ok(CowVal::owned(CelBool::from(uscc_valid(code))))
+}
+
+/// Reads a tenant map into [`Figures`]. An absent or `null` sector gives an empty one (which
+/// [`SizeUnknown`] reports as "sector absent").
+fn tenant_figures(ftx: &FunctionContext<'_, '_>) -> Result<Figures, ExecutionError> {
+    let tenant = one(ftx)?;
+    let Some(map) = tenant.as_indexer() else {
+        return Err(ftx.error(format!("expects a tenant map, got {}", type_name(tenant))));
+    };
+    let field = |key: &'static str| match map.get(&CelString::from(key)) {
+        Ok(v) => Ok(Some(v)),
+        Err(ExecutionError::NoSuchKey(_)) => Ok(None),
+        Err(e) => Err(e),
+    };
+    let sector = match field("sector")? {
+        None => String::new(),
+        Some(v) if v.downcast_ref::<CelNull>().is_some() => String::new(),
+        Some(v) => string_arg(ftx, &*v, "sector")?.to_owned(),
+    };
+    let mut figures = Figures {
+        sector,
+        ..Figures::default()
+    };
+    for fig in Figure::ALL {
+        let value = match field(fig.key())? {
+            None => None,
+            Some(v) => number_of(&*v)
+                .map_err(|got| ftx.error(format!("{} must be a number, got {got}", fig.key())))?,
+        };
+        match fig {
+            Figure::Employees => figures.employees = value,
+            Figure::Revenue10kYuan => figures.revenue_10k_yuan = value,
+            Figure::Assets10kYuan => figures.assets_10k_yuan = value,
+        }
+    }
+    Ok(figures)
+}
+
+fn not_applicable(ftx: &FunctionContext<'_, '_>, why: &SizeUnknown) -> ExecutionError {
+    ftx.error(format!("{NOT_APPLICABLE}{why}"))
+}
+
+fn cel_size_class<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+    table: &SizeTable,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let figures = tenant_figures(ftx)?;
+    match table.classify(&figures) {
+        Ok(class) => Ok(CowVal::owned(CelString::from(class.zh()))),
+        Err(why) => Err(not_applicable(ftx, &why)),
+    }
+}
+
+fn cel_size_explain<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+    table: &SizeTable,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let figures = tenant_figures(ftx)?;
+    match table.explain(&figures) {
+        Ok((_, text)) => Ok(CowVal::owned(CelString::from(text))),
+        Err(why) => Err(not_applicable(ftx, &why)),
+    }
+}
+
+fn cel_size_missing<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+    table: &SizeTable,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let figures = tenant_figures(ftx)?;
+    match table.missing(&figures) {
+        Ok(missing) => {
+            let items: Vec<Box<dyn Val + 'v>> = missing
+                .into_iter()
+                .map(|fig| Box::new(CelString::from(fig.key())) as Box<dyn Val + 'v>)
+                .collect();
+            Ok(CowVal::owned(CelList::from(items)))
+        }
+        Err(why) => Err(not_applicable(ftx, &why)),
+    }
+}
+
+fn date_pair(ftx: &FunctionContext<'_, '_>) -> Result<(Date, Date), ExecutionError> {
+    let (a, b) = two(ftx)?;
+    let a = string_arg(ftx, a, "the first date")?;
+    let b = string_arg(ftx, b, "the second date")?;
+    let a = parse_date(a).map_err(|e| ftx.error(e))?;
+    let b = parse_date(b).map_err(|e| ftx.error(e))?;
+    Ok((a, b))
+}
+
+fn cel_days_between<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let (a, b) = date_pair(ftx)?;
+    Ok(CowVal::owned(CelInt::from(days_between_dates(a, b))))
+}
+
+fn cel_years_between<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let (a, b) = date_pair(ftx)?;
+    Ok(CowVal::owned(CelInt::from(years_between_dates(a, b))))
+}
+
+fn cel_mu_to_m2<'c, 'v>(
+    ftx: &mut FunctionContext<'c, 'v>,
+) -> Result<CowVal<'c, 'v>, ExecutionError> {
+    let v = one(ftx)?;
+    match number_of(v) {
+        Ok(Some(mu)) => Ok(CowVal::owned(CelDouble::from(mu_to_m2(mu)))),
+        Ok(None) => Err(ftx.error("expects a number of 亩, got null")),
+        Err(got) => Err(ftx.error(format!("expects a number of 亩, got {got}"))),
+    }
+}

@@ -1,0 +1,816 @@
+//! The rules engine: selects the rules in force, binds what they read, evaluates them with
+//! CEL and turns failures into findings with their source and calculation.
+
+pub mod bind;
+pub mod functions;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use cel::{Context, ExecutionError, Value as Cel};
+
+use crate::check::RunOptions;
+use crate::document::{Document, Node, Pointer, Value};
+use crate::finding::{
+    Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Severity,
+    Trace, TraceInput,
+};
+use crate::profile::Profile;
+use crate::rulebook::load::DOCUMENT_ROOTS;
+use crate::rulebook::refs::{Path, Seg};
+use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
+use crate::text::{Text, number};
+use functions::SizeTable;
+
+/// The name of the size-classification table in the rulebooks.
+pub const SIZE_TABLE: &str = "size_classes";
+
+/// Metrics are rounded to this many decimals before comparison, so that a plot ratio of
+/// exactly 1.2 computed through divisions is not 1.1999999999999997.
+const METRIC_DECIMALS: i32 = 9;
+
+/// A parameter after the profile: value, provenance.
+#[derive(Debug, Clone)]
+pub struct EffectiveParam {
+    pub value: ParamValue,
+    pub unit: Option<String>,
+    pub confidence: Confidence,
+    pub source: String,
+    /// Set by the profile rather than the rulebook.
+    pub from_profile: bool,
+}
+
+/// Compiled rulebooks, the profile applied, ready to evaluate submissions.
+pub struct Engine {
+    rules: RuleSet,
+    profile: Profile,
+    params: BTreeMap<String, EffectiveParam>,
+    params_value: Cel,
+    sizes: Arc<SizeTable>,
+    env: Arc<cel::Env>,
+    /// Per document root, the union of the paths any expression reads.
+    doc_steps: Vec<(String, Vec<Vec<Seg>>)>,
+    /// Per `for_each` list, the union of the paths of `it` its rules read.
+    item_steps: HashMap<Pointer, Vec<Vec<Seg>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("rulebooks", &self.rules.rulebooks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What evaluating one submission produced.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Why a rule or check could not be evaluated.
+type Reason = Text;
+
+impl Engine {
+    /// Builds the engine.
+    ///
+    /// # Errors
+    /// When the size table is missing or malformed.
+    pub fn new(rules: RuleSet, profile: Profile) -> Result<Self, String> {
+        let sizes = match rules.table(SIZE_TABLE) {
+            Some(table) => SizeTable::from_json(table)?,
+            None => SizeTable::from_json(&serde_json::Value::Array(Vec::new()))?,
+        };
+        let mut params = BTreeMap::new();
+        for p in rules.params() {
+            let setting = profile.params.get(&p.name);
+            let effective = match setting {
+                Some(s) => EffectiveParam {
+                    value: s.value.clone(),
+                    unit: p.unit.clone(),
+                    confidence: match (&s.source, s.confidence) {
+                        (_, Some(c)) => c,
+                        (Some(_), None) => Confidence::Official,
+                        (None, None) => p.confidence,
+                    },
+                    source: s.source.clone().unwrap_or_else(|| p.source.clone()),
+                    from_profile: true,
+                },
+                None => EffectiveParam {
+                    value: p.value.clone(),
+                    unit: p.unit.clone(),
+                    confidence: p.confidence,
+                    source: p.source.clone(),
+                    from_profile: false,
+                },
+            };
+            params.insert(p.name.clone(), effective);
+        }
+        let params_value = {
+            let map: HashMap<String, Cel> = params
+                .iter()
+                .map(|(name, p)| {
+                    let value = match &p.value {
+                        ParamValue::Number(n) => Cel::Float(*n),
+                        ParamValue::Text(t) => Cel::String(Arc::new(t.clone())),
+                        ParamValue::List(items) => Cel::List(Arc::new(
+                            items
+                                .iter()
+                                .map(|i| Cel::String(Arc::new(i.clone())))
+                                .collect(),
+                        )),
+                    };
+                    (name.clone(), value)
+                })
+                .collect();
+            Cel::from(map)
+        };
+        let all_exprs: Vec<&Expr> = rules
+            .rules()
+            .flat_map(|(_, r)| r.exprs())
+            .chain(rules.metrics().map(|m| &m.expr))
+            .collect();
+        let doc_steps = DOCUMENT_ROOTS
+            .iter()
+            .map(|root| {
+                let steps = bind::steps_under(all_exprs.iter().flat_map(|e| e.paths.iter()), root);
+                ((*root).to_owned(), steps)
+            })
+            .filter(|(_, steps)| !steps.is_empty())
+            .collect();
+        let mut item_steps: HashMap<Pointer, Vec<Vec<Seg>>> = HashMap::new();
+        for check in rules.rules().flat_map(|(_, r)| r.checks.iter()) {
+            if let Some(list) = &check.for_each {
+                let steps = bind::steps_under(check.exprs().flat_map(|e| e.paths.iter()), "it");
+                let entry = item_steps.entry(list.clone()).or_default();
+                entry.extend(steps);
+                entry.sort();
+                entry.dedup();
+            }
+        }
+        Ok(Self {
+            rules,
+            profile,
+            params,
+            params_value,
+            sizes: Arc::new(sizes),
+            env: Arc::new(cel::Env::stdlib()),
+            doc_steps,
+            item_steps,
+        })
+    }
+
+    #[must_use]
+    pub const fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    #[must_use]
+    pub const fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    #[must_use]
+    pub fn param(&self, name: &str) -> Option<&EffectiveParam> {
+        self.params.get(name)
+    }
+
+    /// The confidence a rule has once the profile is applied: an unverified rule whose
+    /// parameters the profile has all confirmed takes the weakest of their confidences.
+    #[must_use]
+    pub fn confidence(&self, rule: &Rule) -> Confidence {
+        if rule.confidence != Confidence::Unverified {
+            return rule.confidence;
+        }
+        let used: Vec<&EffectiveParam> = rule
+            .exprs()
+            .flat_map(|e| e.names_under("params"))
+            .filter_map(|n| self.params.get(n))
+            .collect();
+        if used.is_empty()
+            || used
+                .iter()
+                .any(|p| !p.from_profile || p.confidence == Confidence::Unverified)
+        {
+            return Confidence::Unverified;
+        }
+        used.iter()
+            .map(|p| p.confidence)
+            .max()
+            .unwrap_or(Confidence::Unverified)
+    }
+
+    /// The severity a rule reports at: the profile's override, else its own, capped for an
+    /// unverified rule.
+    #[must_use]
+    pub fn severity(&self, rule: &Rule) -> Severity {
+        if let Some((severity, _)) = self.profile.severity.get(&rule.id) {
+            return *severity;
+        }
+        if self.confidence(rule) == Confidence::Unverified {
+            rule.severity.min(self.profile.unverified_severity)
+        } else {
+            rule.severity
+        }
+    }
+
+    /// Whether the profile disables a rule.
+    #[must_use]
+    pub fn disabled(&self, id: &str) -> bool {
+        self.profile.disable.iter().any(|(d, _)| d == id)
+    }
+
+    /// Evaluates every rule in force for one submission.
+    #[must_use]
+    pub fn evaluate(&self, doc: &Document, options: &RunOptions) -> Evaluation {
+        let as_of =
+            options
+                .as_of
+                .clone()
+                .or_else(|| match doc.root.get("as_of").map(|n| &n.value) {
+                    Some(Value::Str(s)) => Some(s.clone()),
+                    _ => None,
+                });
+        let kind = match doc.root.get("kind").map(|n| &n.value) {
+            Some(Value::Str(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        let mut ctx = Context::with_env(Arc::clone(&self.env));
+        // Registration only fails on a name clash, which the tests rule out.
+        let _ = functions::register(&mut ctx, Arc::clone(&self.sizes));
+        let _ = ctx.add_function("sum", sum);
+        ctx.add_variable_from_value("params", self.params_value.clone());
+        for (root, steps) in &self.doc_steps {
+            if let Some(node) = doc.root.get(root) {
+                let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
+                ctx.add_variable_from_value(root.as_str(), bind::project(node, &refs));
+            }
+        }
+        let metrics = self.metrics(doc, &ctx);
+        let metric_map: HashMap<String, Cel> = metrics
+            .iter()
+            .filter_map(|(name, r)| r.as_ref().ok().map(|v| (name.clone(), Cel::Float(*v))))
+            .collect();
+        ctx.add_variable_from_value("metrics", Cel::from(metric_map));
+        let mut run = Run {
+            engine: self,
+            doc,
+            ctx: &ctx,
+            metrics: &metrics,
+            items: HashMap::new(),
+            evaluation: Evaluation::default(),
+        };
+        for (book, rule) in self.rules.rules() {
+            if self.disabled(&rule.id) {
+                continue;
+            }
+            if let Some(date) = &as_of {
+                if !book.effective.includes(date) || !rule.effective.includes(date) {
+                    continue;
+                }
+            }
+            if kind.is_some_and(|k| !rule.applies_to.iter().any(|a| a == k)) {
+                continue;
+            }
+            run.rule(book, rule);
+        }
+        run.evaluation
+    }
+
+    fn metrics(
+        &self,
+        doc: &Document,
+        ctx: &Context<'_, '_>,
+    ) -> BTreeMap<String, Result<f64, Reason>> {
+        self.rules
+            .metrics()
+            .map(|m| {
+                let result = match m.expr.program.execute(ctx) {
+                    Ok(value) => as_number(&value).map(round).ok_or_else(|| {
+                        Text::new(
+                            format!("指标 {} 不是数值", m.name),
+                            format!("metric {} is not a number", m.name),
+                        )
+                    }),
+                    Err(e) => Err(reason(&e, &m.expr, doc, None)),
+                };
+                (m.name.clone(), result.and_then(|v| finite(v, m)))
+            })
+            .collect()
+    }
+}
+
+/// `sum(list)`: the sum of a list of numbers (CEL has no such built-in); `0.0` for an empty list.
+fn sum(args: cel::extractors::Arguments) -> Result<Cel, ExecutionError> {
+    let [Cel::List(items)] = args.0.as_slice() else {
+        return Err(ExecutionError::function_error(
+            "sum",
+            "expects one list of numbers",
+        ));
+    };
+    items
+        .iter()
+        .try_fold(0.0, |acc, item| match as_number(item) {
+            Some(n) => Ok(acc + n),
+            None => Err(ExecutionError::function_error(
+                "sum",
+                format!("not a number: {item:?}"),
+            )),
+        })
+        .map(Cel::Float)
+}
+
+/// The functions an expression may call: CEL's standard global functions, the domain
+/// functions, and `sum`. (Methods such as `x.contains(y)` and operators are not listed.)
+pub const FUNCTIONS: &[&str] = &[
+    "size",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "bytes",
+    "type",
+    "dyn",
+    "matches",
+    "max",
+    "min",
+    "duration",
+    "timestamp",
+    "has",
+    "sum",
+    "uscc_valid",
+    "size_class",
+    "size_explain",
+    "size_missing",
+    "days_between",
+    "years_between",
+    "mu_to_m2",
+];
+
+fn finite(v: f64, m: &Metric) -> Result<f64, Reason> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Text::new(
+            format!("指标 {} 无法计算（除以零？）", m.name),
+            format!("metric {} cannot be computed (division by zero?)", m.name),
+        ))
+    }
+}
+
+fn round(v: f64) -> f64 {
+    let scale = 10f64.powi(METRIC_DECIMALS);
+    if v.abs() < 1e9 {
+        (v * scale).round() / scale
+    } else {
+        v
+    }
+}
+
+fn as_number(value: &Cel) -> Option<f64> {
+    match value {
+        Cel::Float(f) => Some(*f),
+        Cel::Int(i) => Some(*i as f64),
+        Cel::UInt(u) => Some(*u as f64),
+        _ => None,
+    }
+}
+
+/// Why an expression could not be evaluated, in words: the input that is absent, when that is
+/// the cause.
+fn reason(error: &ExecutionError, expr: &Expr, doc: &Document, item: Option<&Node>) -> Reason {
+    let missing = match error {
+        ExecutionError::NoSuchKey(_) | ExecutionError::UndeclaredReference(_) => {
+            expr.paths.iter().find_map(|p| absent(p, doc, item))
+        }
+        _ => None,
+    };
+    if let Some(path) = missing {
+        return Text::new(format!("缺少 {path}"), format!("{path} absent"));
+    }
+    let text = error.to_string();
+    if let Some(rest) = text.split("not applicable: ").nth(1) {
+        return Text::new(format!("无法判定：{rest}"), rest.to_owned());
+    }
+    Text::new(
+        format!("无法计算：{text}"),
+        format!("cannot evaluate: {text}"),
+    )
+}
+
+/// The first prefix of `path` that is absent from the submission (or the item), dotted.
+fn absent(path: &Path, doc: &Document, item: Option<&Node>) -> Option<String> {
+    let (mut node, mut dotted) = match path.root.as_str() {
+        "it" => (item?, String::from("it")),
+        "params" | "metrics" => return None,
+        root => match doc.root.get(root) {
+            Some(node) => (node, root.to_owned()),
+            None => return Some(root.to_owned()),
+        },
+    };
+    for seg in &path.segs {
+        match seg {
+            Seg::Field(f) if f.is_empty() => return None,
+            Seg::Field(f) => {
+                dotted.push('.');
+                dotted.push_str(f);
+                match node.get(f) {
+                    Some(next) => node = next,
+                    None => return Some(dotted),
+                }
+            }
+            Seg::Each => return None,
+        }
+    }
+    None
+}
+
+/// The state of evaluating one submission.
+struct Run<'a> {
+    engine: &'a Engine,
+    doc: &'a Document,
+    ctx: &'a Context<'a, 'a>,
+    metrics: &'a BTreeMap<String, Result<f64, Reason>>,
+    /// Per `for_each` list, its items as CEL values (projected once, shared by its rules).
+    items: HashMap<Pointer, Vec<Cel>>,
+    evaluation: Evaluation,
+}
+
+/// How one check came out.
+enum Verdict {
+    Pass,
+    Fail,
+    NotApplicable(Reason),
+}
+
+impl Run<'_> {
+    fn rule(&mut self, book: &Rulebook, rule: &Rule) {
+        let before = self.evaluation.findings.len();
+        let status = match self.rule_status(book, rule) {
+            Ok(true) => OutcomeStatus::Failed(self.evaluation.findings.len() - before),
+            Ok(false) => OutcomeStatus::Passed,
+            Err(reason) => OutcomeStatus::NotApplicable(reason),
+        };
+        self.evaluation.outcomes.push(Outcome {
+            rule: rule.id.clone(),
+            status,
+        });
+    }
+
+    /// `Ok(true)` when the rule fired, `Ok(false)` when it passed, `Err` when it did not apply.
+    fn rule_status(&mut self, book: &Rulebook, rule: &Rule) -> Result<bool, Reason> {
+        if let Some(when) = &rule.when {
+            if let Some(why) = self.unavailable_metric(when) {
+                return Err(why);
+            }
+            match eval_bool(when, self.ctx) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(Text::new(
+                        format!("适用条件不满足：{}", when.text.trim()),
+                        format!("condition not met: {}", when.text.trim()),
+                    ));
+                }
+                Err(e) => return Err(reason(&e, when, self.doc, None)),
+            }
+        }
+        let mut fired = false;
+        let mut evaluated = false;
+        let mut why_not = None;
+        for check in &rule.checks {
+            let mut tally = |verdict: Verdict,
+                             run: &mut Self,
+                             item: Option<&Node>,
+                             base: Pointer,
+                             scope: &Context<'_, '_>| match verdict {
+                Verdict::Pass => evaluated = true,
+                Verdict::Fail => {
+                    evaluated = true;
+                    fired = true;
+                    run.finding(book, rule, check, item, base, scope);
+                }
+                Verdict::NotApplicable(r) => {
+                    why_not.get_or_insert(r);
+                }
+            };
+            let Some(list) = &check.for_each else {
+                let verdict = self.check(check, self.ctx, None);
+                tally(verdict, self, None, Pointer::root(), self.ctx);
+                continue;
+            };
+            let Some(Node {
+                value: Value::Seq(nodes),
+                ..
+            }) = self.doc.get(list)
+            else {
+                why_not.get_or_insert(Text::new(
+                    format!("缺少 {}", list.dotted()),
+                    format!("{} absent", list.dotted()),
+                ));
+                continue;
+            };
+            if nodes.is_empty() {
+                why_not.get_or_insert(Text::new(
+                    format!("{} 为空", list.dotted()),
+                    format!("{} is empty", list.dotted()),
+                ));
+                continue;
+            }
+            let items = self.items_of(list, nodes);
+            for (index, (item, node)) in items.iter().zip(nodes.iter()).enumerate() {
+                let mut scope = self.ctx.new_inner_scope();
+                scope.add_variable_from_value("it", item.clone());
+                let verdict = self.check(check, &scope, Some(node));
+                tally(
+                    verdict,
+                    self,
+                    Some(node),
+                    list.join(&index.to_string()),
+                    &scope,
+                );
+            }
+        }
+        if evaluated {
+            Ok(fired)
+        } else {
+            Err(why_not.unwrap_or_else(|| Text::new("没有适用的检查项", "no check applied")))
+        }
+    }
+
+    fn items_of(&mut self, list: &Pointer, nodes: &[Node]) -> Vec<Cel> {
+        if let Some(items) = self.items.get(list) {
+            return items.clone();
+        }
+        let steps = self
+            .engine
+            .item_steps
+            .get(list)
+            .cloned()
+            .unwrap_or_default();
+        let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
+        let items: Vec<Cel> = nodes.iter().map(|n| bind::project(n, &refs)).collect();
+        self.items.insert(list.clone(), items.clone());
+        items
+    }
+
+    /// Why an expression cannot be evaluated because a metric it uses could not be computed.
+    fn unavailable_metric(&self, expr: &Expr) -> Option<Reason> {
+        expr.names_under("metrics")
+            .find_map(|name| self.metrics.get(name)?.as_ref().err().cloned())
+    }
+
+    fn check(&self, check: &Check, ctx: &Context<'_, '_>, item: Option<&Node>) -> Verdict {
+        if let Some(why) = check
+            .when
+            .iter()
+            .chain([&check.assert])
+            .find_map(|e| self.unavailable_metric(e))
+        {
+            return Verdict::NotApplicable(why);
+        }
+        if let Some(when) = &check.when {
+            match eval_bool(when, ctx) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Verdict::NotApplicable(Text::new(
+                        format!("适用条件不满足：{}", when.text.trim()),
+                        format!("condition not met: {}", when.text.trim()),
+                    ));
+                }
+                Err(e) => return Verdict::NotApplicable(reason(&e, when, self.doc, item)),
+            }
+        }
+        match eval_bool(&check.assert, ctx) {
+            Ok(true) => Verdict::Pass,
+            Ok(false) => Verdict::Fail,
+            Err(e) => Verdict::NotApplicable(reason(&e, &check.assert, self.doc, item)),
+        }
+    }
+
+    fn finding(
+        &mut self,
+        book: &Rulebook,
+        rule: &Rule,
+        check: &Check,
+        item: Option<&Node>,
+        base: Pointer,
+        scope: &Context<'_, '_>,
+    ) {
+        let engine = self.engine;
+        let values: Vec<(String, String)> = check
+            .values
+            .iter()
+            .map(|(name, expr)| {
+                let shown = match expr.program.execute(scope) {
+                    Ok(Cel::String(s)) => s.to_string(),
+                    Ok(value) => as_number(&value).map_or_else(|| format!("{value:?}"), number),
+                    Err(_) => "—".to_owned(),
+                };
+                (name.clone(), shown)
+            })
+            .collect();
+        let pointer = match check.at.as_deref() {
+            Some(at) if at.starts_with('/') => Pointer::parse(at).unwrap_or_default(),
+            Some(at) if !at.is_empty() => at.split('/').fold(base, |p, t| p.join(t)),
+            _ => base,
+        };
+        let span = self.nearest_span(&pointer);
+        let confidence = engine.confidence(rule);
+        let mut message = self.render(&check.message, &pointer, item, &values);
+        if confidence == Confidence::Unverified {
+            message
+                .zh
+                .push_str("（阈值未经官方文本确认，可在配置中设置）");
+            message
+                .en
+                .push_str(" (threshold not confirmed by an official text; a profile can set it)");
+        }
+        let document = engine
+            .rules
+            .rulebooks
+            .iter()
+            .find(|b| b.id == rule.rulebook)
+            .unwrap_or(book)
+            .document();
+        let mut finding = Finding::new(rule.id.clone(), engine.severity(rule), message)
+            .at(pointer, span)
+            .with_help(Some(rule.help.clone()));
+        finding.citation = Some(Citation {
+            rulebook: rule.rulebook.clone(),
+            document,
+            clause: rule.clause.clone(),
+            confidence,
+        });
+        finding.trace = self.trace(check);
+        self.evaluation.findings.push(finding);
+    }
+
+    /// The span of the pointer, or of its nearest ancestor that exists.
+    fn nearest_span(&self, pointer: &Pointer) -> Option<crate::source::Span> {
+        let mut p = pointer.clone();
+        loop {
+            if let Some(span) = self.doc.label_span(&p) {
+                return Some(span);
+            }
+            p = p.split_last()?.0;
+        }
+    }
+
+    /// Fills `{placeholders}`: `value`, metrics, parameters, and paths (`it.uscc`, `park.name`).
+    fn render(
+        &self,
+        template: &Text,
+        pointer: &Pointer,
+        item: Option<&Node>,
+        values: &[(String, String)],
+    ) -> Text {
+        let fill = |text: &str| {
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text;
+            while let Some(open) = rest.find('{') {
+                out.push_str(rest.get(..open).unwrap_or_default());
+                let after = rest.get(open + 1..).unwrap_or_default();
+                let Some(close) = after.find('}') else {
+                    out.push_str(rest.get(open..).unwrap_or_default());
+                    rest = "";
+                    break;
+                };
+                let name = after.get(..close).unwrap_or_default();
+                match values.iter().find(|(n, _)| n == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&self.placeholder(name, pointer, item)),
+                }
+                rest = after.get(close + 1..).unwrap_or_default();
+            }
+            out.push_str(rest);
+            out
+        };
+        Text::new(fill(&template.zh), fill(&template.en))
+    }
+
+    fn placeholder(&self, name: &str, pointer: &Pointer, item: Option<&Node>) -> String {
+        if name == "value" {
+            return self
+                .doc
+                .get(pointer)
+                .map_or_else(|| "—".to_owned(), |n| self.show(n));
+        }
+        if let Some(Ok(v)) = self.metrics.get(name) {
+            return number(*v);
+        }
+        if let Some(p) = self.engine.params.get(name) {
+            return p.value.display();
+        }
+        let mut parts = name.split('.');
+        let root = match parts.next() {
+            Some("it") => item,
+            Some(root) => self.doc.root.get(root),
+            None => None,
+        };
+        parts
+            .try_fold(root, |node, field| Some(node?.get(field)))
+            .flatten()
+            .map_or_else(|| "—".to_owned(), |n| self.show(n))
+    }
+
+    fn show(&self, node: &Node) -> String {
+        match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => number(*f),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "null".to_owned(),
+            Value::Seq(_) | Value::Map(_) => self.doc.source.slice(node.span).to_owned(),
+        }
+    }
+
+    /// The calculation behind a check: its metrics with their inputs, and its parameters.
+    fn trace(&self, check: &Check) -> Option<Trace> {
+        let exprs: Vec<&Expr> = check
+            .when
+            .iter()
+            .chain(std::iter::once(&check.assert))
+            .collect();
+        let mut trace = Trace::default();
+        for name in exprs.iter().flat_map(|e| e.names_under("metrics")) {
+            let Some(metric) = self.engine.rules.metrics().find(|m| m.name == name) else {
+                continue;
+            };
+            if trace.metrics.iter().any(|m| m.name == name) {
+                continue;
+            }
+            let inputs = metric
+                .expr
+                .paths
+                .iter()
+                .filter(|p| p.root != "params" && p.root != "metrics")
+                .filter_map(|p| {
+                    let fields = p.fields()?;
+                    let pointer = fields
+                        .iter()
+                        .fold(Pointer::root().join(&p.root), |acc, f| acc.join(f));
+                    let node = self.doc.get(&pointer);
+                    Some(TraceInput {
+                        path: p.dotted(),
+                        value: node.map_or_else(|| "—".to_owned(), |n| self.show(n)),
+                        pointer: node.map(|_| pointer),
+                    })
+                })
+                .collect();
+            let result = match self.metrics.get(name) {
+                Some(Ok(v)) => format!("{}{}", number(*v), metric.unit.as_deref().unwrap_or("")),
+                _ => "—".to_owned(),
+            };
+            trace.metrics.push(MetricTrace {
+                name: name.to_owned(),
+                formula: metric.formula.clone(),
+                inputs,
+                result,
+            });
+        }
+        let mut seen = Vec::new();
+        for expr in exprs
+            .iter()
+            .copied()
+            .chain(trace_metric_exprs(self.engine, &trace))
+        {
+            for name in expr.names_under("params") {
+                if seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name);
+                if let Some(p) = self.engine.params.get(name) {
+                    trace.params.push(ParamTrace {
+                        name: name.to_owned(),
+                        value: p.value.display(),
+                        unit: p.unit.clone(),
+                        confidence: p.confidence,
+                        source: p.source.clone(),
+                    });
+                }
+            }
+        }
+        (!trace.metrics.is_empty() || !trace.params.is_empty()).then_some(trace)
+    }
+}
+
+fn trace_metric_exprs<'e>(engine: &'e Engine, trace: &Trace) -> Vec<&'e Expr> {
+    engine
+        .rules
+        .metrics()
+        .filter(|m| trace.metrics.iter().any(|t| t.name == m.name))
+        .map(|m| &m.expr)
+        .collect()
+}
+
+fn eval_bool(expr: &Expr, ctx: &Context<'_, '_>) -> Result<bool, ExecutionError> {
+    match expr.program.execute(ctx)? {
+        Cel::Bool(b) => Ok(b),
+        other => Err(ExecutionError::function_error(
+            "assert",
+            format!("the expression gave {other:?}, not true or false"),
+        )),
+    }
+}

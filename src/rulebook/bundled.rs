@@ -1,0 +1,15 @@
+//! The rulebooks shipped inside the binary, so `parkcheck check` works from any directory.
+
+/// `(file name, text)` of each bundled rulebook, in `rules/`.
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "rules/zj-form.yaml",
+        include_str!("../../rules/zj-form.yaml"),
+    ),
+    ("rules/size.yaml", include_str!("../../rules/size.yaml")),
+    (
+        "rules/zj-recognition.yaml",
+        include_str!("../../rules/zj-recognition.yaml"),
+    ),
+    ("rules/star.yaml", include_str!("../../rules/star.yaml")),
+];

@@ -1,0 +1,656 @@
+//! Rulebook files → [`Rulebook`]s, collecting every problem of every file before returning.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::refs::{self, Path};
+use super::{Check, Effective, Expr, KINDS, Metric, Param, ParamValue, Rule, Rulebook};
+use crate::check::{FileReport, load_bytes};
+use crate::document::{Document, Limits, Node, Pointer, Value};
+use crate::finding::{Confidence, Finding, Severity};
+use crate::schema::Schema;
+use crate::source::Span;
+use crate::text::Text;
+
+/// The rule id of problems in rulebooks.
+pub const RULEBOOK_RULE: &str = "RULEBOOK";
+
+/// The top-level fields of a submission: the names an expression may start from.
+pub const DOCUMENT_ROOTS: &[&str] = &[
+    "format",
+    "kind",
+    "as_of",
+    "park",
+    "land",
+    "investment",
+    "buildings",
+    "facilities",
+    "services",
+    "operator",
+    "safety",
+    "reporting",
+    "tenants",
+    "totals",
+    "star_application",
+    "attachments",
+    "declaration",
+];
+
+/// The longest nesting of brackets accepted in an expression (the CEL parser recurses).
+const MAX_EXPR_NESTING: usize = 32;
+
+/// Every rulebook of a run, validated together.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rulebooks: Vec<Rulebook>,
+}
+
+impl RuleSet {
+    pub fn rules(&self) -> impl Iterator<Item = (&Rulebook, &Rule)> {
+        self.rulebooks
+            .iter()
+            .flat_map(|b| b.rules.iter().map(move |r| (b, r)))
+    }
+
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        self.rulebooks.iter().flat_map(|b| b.params.iter())
+    }
+
+    pub fn metrics(&self) -> impl Iterator<Item = &Metric> {
+        self.rulebooks.iter().flat_map(|b| b.metrics.iter())
+    }
+
+    #[must_use]
+    pub fn rule(&self, id: &str) -> Option<(&Rulebook, &Rule)> {
+        self.rules().find(|(_, r)| r.id == id)
+    }
+
+    #[must_use]
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params().find(|p| p.name == name)
+    }
+
+    #[must_use]
+    pub fn table(&self, name: &str) -> Option<&serde_json::Value> {
+        self.rulebooks.iter().find_map(|b| b.tables.get(name))
+    }
+}
+
+/// Loads and validates rulebooks given as `(name, bytes)`.
+///
+/// # Errors
+/// One report per rulebook file with problems, holding all of that file's problems.
+pub fn load_rulebooks(
+    files: Vec<(String, Vec<u8>)>,
+    limits: &Limits,
+) -> Result<RuleSet, Vec<FileReport>> {
+    let schema = match Schema::rulebook() {
+        Ok(schema) => schema,
+        Err(e) => {
+            let source = crate::source::SourceFile::new("schemas/rulebook.schema.json", "");
+            let finding = Finding::new(
+                RULEBOOK_RULE,
+                Severity::Error,
+                Text::new(e.to_string(), e.to_string()),
+            );
+            return Err(vec![report(source, vec![finding])]);
+        }
+    };
+    let mut reports = Vec::new();
+    let mut loaded: Vec<(Rulebook, Vec<Finding>)> = Vec::new();
+    for (name, bytes) in files {
+        let json = name.ends_with(".json");
+        let doc = match load_bytes(&name, bytes, json, limits) {
+            Ok(doc) => doc,
+            Err(report) => {
+                reports.push(report);
+                continue;
+            }
+        };
+        let structural = schema.check(&doc);
+        if !structural.is_empty() {
+            reports.push(report(doc.source, structural));
+            continue;
+        }
+        let mut errors = Vec::new();
+        let book = convert(&doc, &mut errors);
+        loaded.push((book, errors));
+    }
+    cross_check(&mut loaded);
+    for (book, errors) in &loaded {
+        if !errors.is_empty() {
+            reports.push(report(book.source.clone(), errors.clone()));
+        }
+    }
+    if reports.is_empty() {
+        Ok(RuleSet {
+            rulebooks: loaded.into_iter().map(|(b, _)| b).collect(),
+        })
+    } else {
+        Err(reports)
+    }
+}
+
+fn report(source: crate::source::SourceFile, mut findings: Vec<Finding>) -> FileReport {
+    crate::check::sort(&mut findings);
+    FileReport {
+        source,
+        findings,
+        outcomes: Vec::new(),
+        unreadable: true,
+    }
+}
+
+fn error(doc: &Document, pointer: &Pointer, span: Option<Span>, message: Text) -> Finding {
+    let span = span.or_else(|| doc.label_span(pointer));
+    Finding::new(RULEBOOK_RULE, Severity::Error, message).at(pointer.clone(), span)
+}
+
+fn str_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    match &node.get(key)?.value {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn text_of(node: &Node, key: &str) -> Option<Text> {
+    let t = node.get(key)?;
+    Some(Text::new(str_of(t, "zh")?, str_of(t, "en")?))
+}
+
+fn effective_of(node: &Node) -> Effective {
+    node.get("effective")
+        .map_or_else(Effective::default, |e| Effective {
+            from: str_of(e, "from").map(str::to_owned),
+            until: str_of(e, "until").map(str::to_owned),
+        })
+}
+
+fn entries(node: Option<&Node>) -> &[crate::document::Entry] {
+    match node.map(|n| &n.value) {
+        Some(Value::Map(entries)) => entries,
+        _ => &[],
+    }
+}
+
+fn items(node: Option<&Node>) -> &[Node] {
+    match node.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+/// Compiles the expression at `pointer`; a syntax error is located inside the rule file.
+fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Option<Expr> {
+    let node = doc.get(pointer)?;
+    let Value::Str(text) = &node.value else {
+        return None;
+    };
+    let nesting = text
+        .chars()
+        .try_fold((0usize, 0usize), |(depth, max), c| match c {
+            '(' | '[' | '{' => Some((depth + 1, max.max(depth + 1))),
+            ')' | ']' | '}' => Some((depth.saturating_sub(1), max)),
+            _ => Some((depth, max)),
+        });
+    if nesting.is_some_and(|(_, max)| max > MAX_EXPR_NESTING) {
+        errors.push(error(
+            doc,
+            pointer,
+            None,
+            Text::new(
+                format!("表达式嵌套超过 {MAX_EXPR_NESTING} 层"),
+                format!("the expression nests deeper than {MAX_EXPR_NESTING} levels"),
+            ),
+        ));
+        return None;
+    }
+    match cel::Program::compile(text) {
+        Ok(program) => {
+            let paths = refs::paths(program.expression());
+            Some(Expr {
+                text: text.clone(),
+                span: node.span,
+                program: Arc::new(program),
+                paths,
+            })
+        }
+        Err(e) => {
+            for parse_error in e.errors {
+                let (line, col) = parse_error.pos;
+                let at = locate(doc, node.span, text, line, col);
+                errors.push(error(
+                    doc,
+                    pointer,
+                    Some(at),
+                    Text::new(
+                        format!("CEL 表达式语法错误：{}", parse_error.msg),
+                        format!("CEL syntax error: {}", parse_error.msg),
+                    ),
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// The span of a (1-based) line and column of an expression inside the rule file.
+fn locate(doc: &Document, node_span: Span, text: &str, line: isize, col: isize) -> Span {
+    let line = usize::try_from(line.max(1)).unwrap_or(1);
+    let col = usize::try_from(col.max(1)).unwrap_or(1);
+    let Some(line_text) = text.lines().nth(line - 1) else {
+        return node_span;
+    };
+    let in_line: usize = line_text.chars().take(col - 1).map(char::len_utf8).sum();
+    let raw = doc.source.slice(node_span);
+    match raw.find(line_text) {
+        Some(found) if !line_text.is_empty() => {
+            let at = node_span.start + found + in_line;
+            Span::new(at, (at + 1).min(node_span.end.max(at)))
+        }
+        _ => node_span,
+    }
+}
+
+fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
+    let root = &doc.root;
+    let meta = root.get("rulebook");
+    let id = meta
+        .and_then(|m| str_of(m, "id"))
+        .unwrap_or_default()
+        .to_owned();
+    let mut book = Rulebook {
+        id: id.clone(),
+        title: meta.and_then(|m| text_of(m, "title")).unwrap_or_default(),
+        issuer: meta
+            .and_then(|m| str_of(m, "issuer"))
+            .unwrap_or_default()
+            .to_owned(),
+        number: meta.and_then(|m| str_of(m, "number")).map(str::to_owned),
+        version: meta
+            .and_then(|m| str_of(m, "version"))
+            .unwrap_or_default()
+            .to_owned(),
+        effective: meta.map(effective_of).unwrap_or_default(),
+        url: meta.and_then(|m| str_of(m, "url")).map(str::to_owned),
+        params: Vec::new(),
+        metrics: Vec::new(),
+        tables: BTreeMap::new(),
+        rules: Vec::new(),
+        source: doc.source.clone(),
+    };
+    for entry in entries(root.get("params")) {
+        let p = &entry.value;
+        let value = match p.get("value").map(|v| &v.value) {
+            Some(Value::Int(i)) => ParamValue::Number(*i as f64),
+            Some(Value::Float(f)) => ParamValue::Number(*f),
+            Some(Value::Str(s)) => ParamValue::Text(s.clone()),
+            Some(Value::Seq(items)) => ParamValue::List(
+                items
+                    .iter()
+                    .filter_map(|i| match &i.value {
+                        Value::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            _ => ParamValue::Text(String::new()),
+        };
+        book.params.push(Param {
+            name: entry.key.clone(),
+            rulebook: id.clone(),
+            value,
+            unit: str_of(p, "unit").map(str::to_owned),
+            confidence: str_of(p, "confidence")
+                .and_then(Confidence::parse)
+                .unwrap_or(Confidence::Unverified),
+            source: str_of(p, "source").unwrap_or_default().to_owned(),
+            description: text_of(p, "description"),
+            span: entry.key_span,
+        });
+    }
+    for entry in entries(root.get("metrics")) {
+        let pointer = Pointer::root().join("metrics").join(&entry.key);
+        let Some(expr) = compile(doc, &pointer.join("expr"), errors) else {
+            continue;
+        };
+        book.metrics.push(Metric {
+            name: entry.key.clone(),
+            rulebook: id.clone(),
+            expr,
+            formula: text_of(&entry.value, "formula").unwrap_or_default(),
+            unit: str_of(&entry.value, "unit").map(str::to_owned),
+        });
+    }
+    for entry in entries(root.get("tables")) {
+        book.tables.insert(entry.key.clone(), entry.value.to_json());
+    }
+    for (index, node) in items(root.get("rules")).iter().enumerate() {
+        let pointer = Pointer::root().join("rules").join(&index.to_string());
+        if let Some(rule) = convert_rule(doc, node, &pointer, &id, errors) {
+            book.rules.push(rule);
+        }
+    }
+    book
+}
+
+fn convert_rule(
+    doc: &Document,
+    node: &Node,
+    pointer: &Pointer,
+    book: &str,
+    errors: &mut Vec<Finding>,
+) -> Option<Rule> {
+    let before = errors.len();
+    let source = node.get("source");
+    let mut when = node
+        .get("when")
+        .and_then(|_| compile(doc, &pointer.join("when"), errors));
+    let rule_list = str_of(node, "for_each").map(list_pointer);
+    // In a rule that goes item by item, its condition is about the item: it moves to the check.
+    let item_when = if rule_list.is_some() {
+        when.take()
+    } else {
+        None
+    };
+    if item_when.is_some() && node.get("checks").is_some() {
+        errors.push(error(
+            doc,
+            &pointer.join("when"),
+            None,
+            Text::new(
+                "逐项检查（for_each）且有 checks 的规则，请把 when 写在各检查项上",
+                "in a `for_each` rule with `checks`, put `when` on each check",
+            ),
+        ));
+    }
+    let mut checks = Vec::new();
+    if node.get("assert").is_some() {
+        if let Some(assert) = compile(doc, &pointer.join("assert"), errors) {
+            checks.push(Check {
+                when: item_when,
+                assert,
+                at: str_of(node, "at").map(str::to_owned),
+                message: text_of(node, "message").unwrap_or_default(),
+                for_each: rule_list.clone(),
+                values: values_of(doc, node, pointer, errors),
+            });
+        }
+    }
+    for (i, c) in items(node.get("checks")).iter().enumerate() {
+        let cp = pointer.join("checks").join(&i.to_string());
+        let check_when = c
+            .get("when")
+            .and_then(|_| compile(doc, &cp.join("when"), errors));
+        if let Some(assert) = compile(doc, &cp.join("assert"), errors) {
+            checks.push(Check {
+                when: check_when,
+                assert,
+                at: str_of(c, "at").map(str::to_owned),
+                message: text_of(c, "message").unwrap_or_default(),
+                for_each: str_of(c, "for_each")
+                    .map(list_pointer)
+                    .or_else(|| rule_list.clone()),
+                values: values_of(doc, c, &cp, errors),
+            });
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
+    let severity = match str_of(node, "severity") {
+        Some("warning") => Severity::Warning,
+        Some("info") => Severity::Info,
+        _ => Severity::Error,
+    };
+    Some(Rule {
+        id: str_of(node, "id").unwrap_or_default().to_owned(),
+        title: text_of(node, "title").unwrap_or_default(),
+        rulebook: source
+            .and_then(|s| str_of(s, "rulebook"))
+            .unwrap_or(book)
+            .to_owned(),
+        clause: source
+            .and_then(|s| str_of(s, "clause"))
+            .unwrap_or_default()
+            .to_owned(),
+        confidence: source
+            .and_then(|s| str_of(s, "confidence"))
+            .and_then(Confidence::parse)
+            .unwrap_or(Confidence::Unverified),
+        severity,
+        effective: effective_of(node),
+        applies_to: match node.get("applies_to") {
+            Some(list) => items(Some(list))
+                .iter()
+                .filter_map(|k| match &k.value {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            None => KINDS.iter().map(|k| (*k).to_owned()).collect(),
+        },
+        when,
+        checks,
+        help: text_of(node, "help").unwrap_or_default(),
+        evaluation: str_of(node, "evaluation").map(str::to_owned),
+        deduction_points: node.get("deduction_points").and_then(|n| match n.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        }),
+        span: node.entry("id").map_or(node.span, |e| e.value.span),
+    })
+}
+
+/// `buildings.list` → `/buildings/list`.
+fn list_pointer(path: &str) -> Pointer {
+    path.split('.')
+        .fold(Pointer::root(), |p, field| p.join(field))
+}
+
+/// The `values:` of a rule or check, compiled.
+fn values_of(
+    doc: &Document,
+    node: &Node,
+    pointer: &Pointer,
+    errors: &mut Vec<Finding>,
+) -> Vec<(String, Expr)> {
+    entries(node.get("values"))
+        .iter()
+        .filter_map(|e| {
+            let expr = compile(doc, &pointer.join("values").join(&e.key), errors)?;
+            Some((e.key.clone(), expr))
+        })
+        .collect()
+}
+
+/// Checks across all rulebooks: unique ids and names, known references, known placeholders.
+fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
+    let mut rule_ids: HashMap<String, String> = HashMap::new();
+    let mut names: HashMap<(&'static str, String), String> = HashMap::new();
+    let mut book_ids: HashMap<String, String> = HashMap::new();
+    let mut params: HashMap<String, ()> = HashMap::new();
+    let mut metrics: HashMap<String, ()> = HashMap::new();
+    for (book, _) in loaded.iter() {
+        params.extend(book.params.iter().map(|p| (p.name.clone(), ())));
+        metrics.extend(book.metrics.iter().map(|m| (m.name.clone(), ())));
+    }
+    for (book, errors) in loaded.iter_mut() {
+        let file = book.source.name().to_owned();
+        let doc_for = |span: Span| Some(span);
+        if let Some(first) = book_ids.insert(book.id.clone(), file.clone()) {
+            errors.push(
+                Finding::new(
+                    RULEBOOK_RULE,
+                    Severity::Error,
+                    Text::new(
+                        format!("规则手册编号「{}」与 {first} 重复", book.id),
+                        format!("rulebook id `{}` is also used by {first}", book.id),
+                    ),
+                )
+                .with_span(None),
+            );
+        }
+        for rule in &book.rules {
+            if let Some(first) = rule_ids.insert(rule.id.clone(), file.clone()) {
+                errors.push(located(
+                    Text::new(
+                        format!("规则编号「{}」重复（{first} 中已有）", rule.id),
+                        format!("duplicate rule id `{}` (already in {first})", rule.id),
+                    ),
+                    doc_for(rule.span),
+                ));
+            }
+        }
+        for p in &book.params {
+            if let Some(first) = names.insert(("param", p.name.clone()), file.clone()) {
+                errors.push(located(Text::new(
+                    format!("参数名「{}」重复（{first} 中已有）；参数名在所有规则手册中须唯一", p.name),
+                    format!("duplicate parameter `{}` (already in {first}); names are unique across rulebooks", p.name),
+                ), Some(p.span)));
+            }
+        }
+        for m in &book.metrics {
+            if let Some(first) = names.insert(("metric", m.name.clone()), file.clone()) {
+                errors.push(located(
+                    Text::new(
+                        format!("指标名「{}」重复（{first} 中已有）", m.name),
+                        format!("duplicate metric `{}` (already in {first})", m.name),
+                    ),
+                    Some(m.expr.span),
+                ));
+            }
+            check_refs(&m.expr, false, false, &params, &metrics, errors);
+        }
+        for rule in &book.rules {
+            if let Some(when) = &rule.when {
+                check_refs(when, false, true, &params, &metrics, errors);
+            }
+            for check in &rule.checks {
+                let in_loop = check.for_each.is_some();
+                for expr in check.exprs() {
+                    check_refs(expr, in_loop, true, &params, &metrics, errors);
+                }
+                let names: Vec<&str> = check.values.iter().map(|(n, _)| n.as_str()).collect();
+                check_placeholders(
+                    &check.message,
+                    in_loop,
+                    &names,
+                    &params,
+                    &metrics,
+                    rule.span,
+                    errors,
+                );
+            }
+        }
+    }
+}
+
+fn located(message: Text, span: Option<Span>) -> Finding {
+    Finding::new(RULEBOOK_RULE, Severity::Error, message).with_span(span)
+}
+
+fn check_refs(
+    expr: &Expr,
+    in_loop: bool,
+    may_use_metrics: bool,
+    params: &HashMap<String, ()>,
+    metrics: &HashMap<String, ()>,
+    errors: &mut Vec<Finding>,
+) {
+    for function in refs::functions(expr.program.expression()) {
+        if !crate::engine::FUNCTIONS.contains(&function.as_str()) {
+            errors.push(located(
+                Text::new(
+                    format!("未知函数「{function}」"),
+                    format!("unknown function `{function}`"),
+                ),
+                Some(expr.span),
+            ));
+        }
+    }
+    for path in &expr.paths {
+        let known_root = DOCUMENT_ROOTS.contains(&path.root.as_str())
+            || path.root == "params"
+            || (may_use_metrics && path.root == "metrics")
+            || (in_loop && path.root == "it");
+        if !known_root {
+            errors.push(located(
+                Text::new(
+                    format!("表达式中的名称「{}」未知", path.root),
+                    format!("unknown name `{}` in the expression", path.root),
+                ),
+                Some(expr.span),
+            ));
+            continue;
+        }
+        let name = name_under(path);
+        match (path.root.as_str(), name) {
+            ("params", Some(n)) if !params.contains_key(n) => errors.push(located(
+                Text::new(
+                    format!("未知参数「{n}」"),
+                    format!("unknown parameter `{n}`"),
+                ),
+                Some(expr.span),
+            )),
+            ("metrics", Some(n)) if !metrics.contains_key(n) => errors.push(located(
+                Text::new(format!("未知指标「{n}」"), format!("unknown metric `{n}`")),
+                Some(expr.span),
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn name_under(path: &Path) -> Option<&str> {
+    match path.segs.first() {
+        Some(refs::Seg::Field(n)) => Some(n),
+        _ => None,
+    }
+}
+
+/// `{name}` placeholders: `value`, a metric, a parameter, or a path from a document root
+/// (or `it` inside `for_each`).
+fn check_placeholders(
+    message: &Text,
+    in_loop: bool,
+    values: &[&str],
+    params: &HashMap<String, ()>,
+    metrics: &HashMap<String, ()>,
+    span: Span,
+    errors: &mut Vec<Finding>,
+) {
+    let mut names: Vec<&str> = placeholders(&message.zh)
+        .chain(placeholders(&message.en))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    {
+        for name in names {
+            let root = name.split('.').next().unwrap_or_default();
+            let ok = name == "value"
+                || values.contains(&name)
+                || params.contains_key(name)
+                || metrics.contains_key(name)
+                || DOCUMENT_ROOTS.contains(&root)
+                || (in_loop && root == "it" && name.contains('.'));
+            if !ok {
+                errors.push(located(
+                    Text::new(
+                        format!("消息中的占位符 {{{name}}} 未知"),
+                        format!("unknown placeholder {{{name}}} in the message"),
+                    ),
+                    Some(span),
+                ));
+            }
+        }
+    }
+}
+
+/// The names between braces in a message template.
+pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}

@@ -1,0 +1,206 @@
+//! Rulebooks: the requirements of one document as data (`rules/*.yaml`).
+//!
+//! A rulebook file is parsed into the spanned tree, checked against
+//! `schemas/rulebook.schema.json`, then validated into the types below, collecting every
+//! problem with its span (CEL syntax, unknown parameters or metrics, duplicate ids) before
+//! returning. See [`load`].
+
+mod bundled;
+pub mod load;
+pub mod refs;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use bundled::BUNDLED;
+pub use load::{RuleSet, load_rulebooks};
+
+use crate::document::Pointer;
+use crate::finding::{Confidence, Severity};
+use crate::source::{SourceFile, Span};
+use crate::text::Text;
+use refs::Path;
+
+/// A compiled CEL expression, its text, where it was written and what it reads.
+#[derive(Clone)]
+pub struct Expr {
+    pub text: String,
+    pub span: Span,
+    pub program: Arc<cel::Program>,
+    pub paths: Vec<Path>,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expr")
+            .field("text", &self.text)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Expr {
+    /// The names of `root.x` reads, e.g. the parameters (`root = "params"`) it uses.
+    pub fn names_under<'a>(&'a self, root: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.paths
+            .iter()
+            .filter(move |p| p.root == root)
+            .filter_map(|p| match p.segs.first() {
+                Some(refs::Seg::Field(name)) => Some(name.as_str()),
+                _ => None,
+            })
+    }
+}
+
+/// Dates a rule or rulebook is in force, inclusive; `YYYY-MM-DD` strings compare as dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effective {
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+impl Effective {
+    #[must_use]
+    pub fn includes(&self, date: &str) -> bool {
+        self.from.as_deref().is_none_or(|from| from <= date)
+            && self.until.as_deref().is_none_or(|until| date <= until)
+    }
+
+    /// `2018-01-01 – ` or `2018-01-01 – 2025-12-31`.
+    #[must_use]
+    pub fn display(&self) -> String {
+        format!(
+            "{} – {}",
+            self.from.as_deref().unwrap_or("…"),
+            self.until.as_deref().unwrap_or("")
+        )
+    }
+}
+
+/// A parameter's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    Number(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+impl ParamValue {
+    #[must_use]
+    pub fn display(&self) -> String {
+        match self {
+            Self::Number(n) => crate::text::number(*n),
+            Self::Text(t) => t.clone(),
+            Self::List(items) => items.join("、"),
+        }
+    }
+}
+
+/// A threshold or list that a profile can set.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub rulebook: String,
+    pub value: ParamValue,
+    pub unit: Option<String>,
+    pub confidence: Confidence,
+    pub source: String,
+    pub description: Option<Text>,
+    pub span: Span,
+}
+
+/// A named derived value.
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub name: String,
+    pub rulebook: String,
+    pub expr: Expr,
+    pub formula: Text,
+    pub unit: Option<String>,
+}
+
+/// The submission kinds.
+pub const KINDS: &[&str] = &["filing", "annual", "star"];
+
+/// One way a rule can fail.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub when: Option<Expr>,
+    pub assert: Expr,
+    /// Absolute (`/land/footprint_m2`) or, inside `for_each`, relative to the item (`uscc`).
+    pub at: Option<String>,
+    pub message: Text,
+    /// The list this check goes through item by item (its own, or the rule's `for_each`).
+    pub for_each: Option<Pointer>,
+    /// Named expressions evaluated for the message when the check fails.
+    pub values: Vec<(String, Expr)>,
+}
+
+/// A rule: a requirement of the catalogue.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: Text,
+    pub rulebook: String,
+    pub clause: String,
+    pub confidence: Confidence,
+    pub severity: Severity,
+    pub effective: Effective,
+    pub applies_to: Vec<String>,
+    pub when: Option<Expr>,
+    pub checks: Vec<Check>,
+    pub help: Text,
+    pub evaluation: Option<String>,
+    pub deduction_points: Option<f64>,
+    /// The span of the rule's id in its rulebook.
+    pub span: Span,
+}
+
+impl Rule {
+    /// Every expression of the rule.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.when
+            .iter()
+            .chain(self.checks.iter().flat_map(Check::exprs))
+    }
+}
+
+impl Check {
+    /// The check's condition, assertion and message values.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.when
+            .iter()
+            .chain(std::iter::once(&self.assert))
+            .chain(self.values.iter().map(|(_, e)| e))
+    }
+}
+
+/// One document's rules.
+#[derive(Debug, Clone)]
+pub struct Rulebook {
+    pub id: String,
+    pub title: Text,
+    pub issuer: String,
+    pub number: Option<String>,
+    pub version: String,
+    pub effective: Effective,
+    pub url: Option<String>,
+    pub params: Vec<Param>,
+    pub metrics: Vec<Metric>,
+    pub tables: BTreeMap<String, serde_json::Value>,
+    pub rules: Vec<Rule>,
+    pub source: SourceFile,
+}
+
+impl Rulebook {
+    /// 《title》（number）, for citations.
+    #[must_use]
+    pub fn document(&self) -> Text {
+        match &self.number {
+            Some(n) => Text::new(
+                format!("《{}》（{n}）", self.title.zh),
+                format!("{} ({n})", self.title.en),
+            ),
+            None => Text::new(format!("《{}》", self.title.zh), self.title.en.clone()),
+        }
+    }
+}

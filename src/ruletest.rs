@@ -1,0 +1,179 @@
+//! `parkcheck rules test`: every rule against its own fixtures.
+//!
+//! `fixtures/rules/<ID>/pass*.yaml` must be evaluated by the rule and pass it;
+//! `fixtures/rules/<ID>/fail*.yaml` must fire it at exactly the pointers its header declares,
+//! one line each: `# expect: <ID> /tenants/2/uscc`.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{Input, RunOptions, load};
+use crate::document::Limits;
+use crate::engine::Engine;
+use crate::finding::OutcomeStatus;
+
+/// How one fixture fared.
+#[derive(Debug, Clone)]
+pub struct FixtureResult {
+    pub path: PathBuf,
+    /// A `fail*` fixture (else `pass*`).
+    pub failing: bool,
+    /// What went wrong, if anything.
+    pub problem: Option<String>,
+}
+
+/// How one rule fared over its fixtures.
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    pub id: String,
+    pub fixtures: Vec<FixtureResult>,
+    /// `pass` and/or `fail` when the rule lacks such a fixture.
+    pub missing: Vec<&'static str>,
+}
+
+impl RuleResult {
+    #[must_use]
+    pub fn ok(&self) -> bool {
+        self.missing.is_empty() && self.fixtures.iter().all(|f| f.problem.is_none())
+    }
+}
+
+/// The fixture files of a rule, sorted: `(path, failing)`.
+#[must_use]
+pub fn fixtures_of(dir: &Path, id: &str) -> Vec<(PathBuf, bool)> {
+    let Ok(entries) = std::fs::read_dir(dir.join(id)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?.to_owned();
+            let ext_ok =
+                name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json");
+            match (ext_ok, name.starts_with("pass"), name.starts_with("fail")) {
+                (true, true, _) => Some((p, false)),
+                (true, _, true) => Some((p, true)),
+                _ => None,
+            }
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The pointers a fixture declares for rule `id`.
+#[must_use]
+pub fn expected_pointers(text: &str, id: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("# expect:"))
+        .filter_map(|rest| {
+            let mut words = rest.split_whitespace();
+            (words.next() == Some(id)).then(|| words.next().unwrap_or("").to_owned())
+        })
+        .collect()
+}
+
+/// Runs every rule of the engine against its fixtures in `dir`.
+#[must_use]
+pub fn run(engine: &Engine, dir: &Path) -> Vec<RuleResult> {
+    engine
+        .rules()
+        .rules()
+        .map(|(_, rule)| {
+            let files = fixtures_of(dir, &rule.id);
+            let mut missing = Vec::new();
+            if !files.iter().any(|(_, failing)| !failing) {
+                missing.push("pass");
+            }
+            if !files.iter().any(|(_, failing)| *failing) {
+                missing.push("fail");
+            }
+            let fixtures = files
+                .into_iter()
+                .map(|(path, failing)| FixtureResult {
+                    problem: run_fixture(engine, &rule.id, &path, failing).err(),
+                    path,
+                    failing,
+                })
+                .collect();
+            RuleResult {
+                id: rule.id.clone(),
+                fixtures,
+                missing,
+            }
+        })
+        .collect()
+}
+
+fn run_fixture(engine: &Engine, id: &str, path: &Path, failing: bool) -> Result<(), String> {
+    let doc = load(&Input::Path(path.to_path_buf()), &Limits::default()).map_err(|r| {
+        format!(
+            "cannot load: {}",
+            r.findings.first().map_or("?", |f| f.message.en.as_str())
+        )
+    })?;
+    let evaluation = engine.evaluate(&doc, &RunOptions::default());
+    let outcome = evaluation.outcomes.iter().find(|o| o.rule == id);
+    let mut got: Vec<String> = evaluation
+        .findings
+        .iter()
+        .filter(|f| f.rule == id)
+        .map(|f| {
+            f.pointer
+                .as_ref()
+                .map_or_else(String::new, |p| p.as_str().to_owned())
+        })
+        .collect();
+    got.sort();
+    if failing {
+        let mut want = expected_pointers(doc.source.text(), id);
+        want.sort();
+        if want.is_empty() {
+            return Err(format!("declares no `# expect: {id} /pointer` line"));
+        }
+        if got != want {
+            return Err(format!("expected findings at {want:?}, got {got:?}"));
+        }
+        return Ok(());
+    }
+    match outcome.map(|o| &o.status) {
+        Some(OutcomeStatus::Passed) => Ok(()),
+        Some(OutcomeStatus::Failed(_)) => Err(format!("the rule fired at {got:?}")),
+        Some(OutcomeStatus::NotApplicable(reason)) => Err(format!("not applicable: {}", reason.en)),
+        None => {
+            Err("the rule is not in force for this fixture (dates, kind or profile)".to_owned())
+        }
+    }
+}
+
+/// The report of a test run, one line per rule and one per problem.
+#[must_use]
+pub fn render(results: &[RuleResult]) -> String {
+    let mut out = String::new();
+    let mut passed = 0;
+    for r in results {
+        let count = r.fixtures.len();
+        if r.ok() {
+            passed += 1;
+            out.push_str(&format!("ok      {:<10} {count} fixture(s)\n", r.id));
+            continue;
+        }
+        out.push_str(&format!("FAILED  {:<10} {count} fixture(s)\n", r.id));
+        for m in &r.missing {
+            out.push_str(&format!("        no {m}*.yaml fixture\n"));
+        }
+        for f in r.fixtures.iter().filter(|f| f.problem.is_some()) {
+            out.push_str(&format!(
+                "        {}: {}\n",
+                f.path.display(),
+                f.problem.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        passed,
+        results.len() - passed
+    ));
+    out
+}
