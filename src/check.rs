@@ -127,6 +127,14 @@ impl Checker {
         if let Some(engine) = &self.engine {
             let started = Instant::now();
             let evaluation = engine.evaluate(&doc, options);
+            // A value that both the schema and a rule flag under the same id (a malformed
+            // USCC is FORM-018 to both) is reported once, by the rule, which cites its source.
+            findings.retain(|s| {
+                !evaluation
+                    .findings
+                    .iter()
+                    .any(|r| r.rule == s.rule && r.pointer == s.pointer)
+            });
             findings.extend(evaluation.findings);
             outcomes = evaluation.outcomes;
             timings.rules += started.elapsed();

@@ -57,7 +57,15 @@ pub fn fixtures_of(dir: &Path, id: &str) -> Vec<(PathBuf, bool)> {
             }
         })
         .collect();
-    files.sort();
+    // The plain `pass.yaml` / `fail.yaml` first: they are the examples `explain` shows.
+    files.sort_by_key(|(p, _)| {
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        (!matches!(name.as_str(), "pass.yaml" | "fail.yaml"), name)
+    });
     files
 }
 

@@ -64,6 +64,20 @@ pub fn number(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// A computed value for people, with enough decimals (up to six) that a value just below a
+/// threshold does not display as the threshold itself.
+#[must_use]
+pub fn precise(value: f64) -> String {
+    let short = format!("{value:.4}");
+    let exact = short.parse::<f64>().is_ok_and(|v| v == value);
+    // Four decimals, unless rounding made it look rounder than it is (1.19997 → "1.2000").
+    if !value.is_finite() || exact || !short.ends_with('0') {
+        return number(value);
+    }
+    let text = format!("{value:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +89,8 @@ mod tests {
         assert_eq!(number(2.496_093_75), "2.4961");
         assert_eq!(number(0.000_01), "0");
         assert_eq!(number(-3.5), "-3.5");
+        assert_eq!(precise(1.199_97), "1.19997");
+        assert_eq!(precise(1.2), "1.2");
+        assert_eq!(precise(1.054_687_5), "1.0547");
     }
 }

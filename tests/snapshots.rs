@@ -5,9 +5,10 @@ mod common;
 
 use common::{parkcheck, root};
 
+/// Structure only (`--no-rules`): each structural fixture shows its one defect.
 fn human(args: &[&str]) -> String {
     let output = parkcheck()
-        .args(["check", "--color", "never"])
+        .args(["check", "--color", "never", "--no-rules"])
         .args(args)
         .output()
         .unwrap();
@@ -37,4 +38,22 @@ fn one_language_at_a_time() {
         "en",
         human(&["--lang", "en", "fixtures/structural/unknown-field.yaml"])
     );
+}
+
+/// Rule findings, with their citation and calculation: the first failing fixture of each rule.
+#[test]
+fn rule_findings() {
+    insta::glob!("../fixtures/rules", "*/fail.yaml", |path| {
+        let rel = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('\\', "/");
+        let output = parkcheck()
+            .args(["check", "--color", "never", &rel])
+            .output()
+            .unwrap();
+        insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    });
 }

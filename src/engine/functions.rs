@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelNull, CelString, CelUInt};
+use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelNull, CelString, CelUInt, Kind};
 use cel::common::value::{CowVal, Val};
 use cel::{Context, ExecutionError, FunctionContext};
 use jiff::civil::Date;
@@ -33,10 +33,16 @@ const USCC_LEN: usize = 18;
 /// The value of a USCC character (its index in [`USCC_ALPHABET`]), or `None` when the
 /// character is not one a USCC may use.
 fn uscc_value(c: char) -> Option<usize> {
-    if !c.is_ascii() {
-        return None;
-    }
-    USCC_ALPHABET.chars().position(|a| a == c)
+    let (base, first) = match c {
+        '0'..='9' => (0, '0'),
+        'A'..='H' => (10, 'A'),
+        'J'..='N' => (18, 'J'),
+        'P'..='R' => (23, 'P'),
+        'T'..='U' => (26, 'T'),
+        'W'..='Y' => (28, 'W'),
+        _ => return None,
+    };
+    Some(base + (c as usize - first as usize))
 }
 
 /// What is wrong with a string given as a USCC; see [`uscc_problem`].
@@ -148,7 +154,7 @@ pub fn uscc_problem(code: &str) -> Option<UsccProblem> {
         }
     }
     let expected_value = (31 - sum % 31) % 31;
-    let expected = USCC_ALPHABET.chars().nth(expected_value)?;
+    let expected = char::from(*USCC_ALPHABET.as_bytes().get(expected_value)?);
     match last {
         Some(found) if found == expected => None,
         Some(found) => Some(UsccProblem::CheckCharacter { expected, found }),
@@ -426,6 +432,7 @@ impl SizeTable {
     /// `{sectors: [..], medium: {..}, small: {..}, ceiling: {..}}`, where the three bound
     /// objects map figure names (`employees`, `revenue_10k_yuan`, `assets_10k_yuan`) to
     /// non-negative numbers. An entry may also carry `note` and `source`, which are ignored.
+    /// An empty list gives an empty table, in which every sector is unknown.
     ///
     /// # Errors
     ///
@@ -441,9 +448,6 @@ impl SizeTable {
                 json_kind(value)
             )
         })?;
-        if entries.is_empty() {
-            return Err("size table: the list of entries is empty".to_owned());
-        }
         let mut rows = Vec::with_capacity(entries.len());
         let mut by_sector: BTreeMap<String, usize> = BTreeMap::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -1041,7 +1045,13 @@ fn cel_uscc_valid<'c, 'v>(
 /// [`SizeUnknown`] reports as "sector absent").
 fn tenant_figures(ftx: &FunctionContext<'_, '_>) -> Result<Figures, ExecutionError> {
     let tenant = one(ftx)?;
-    let Some(map) = tenant.as_indexer() else {
+    // Strings and lists can be indexed too, but are not tenants; an application's own
+    // map-like type (a lazy struct, an opaque) is accepted.
+    let map_like = matches!(
+        tenant.get_type().kind(),
+        Kind::Map | Kind::Struct | Kind::Opaque | Kind::Unspecified | Kind::Dyn
+    );
+    let Some(map) = tenant.as_indexer().filter(|_| map_like) else {
         return Err(ftx.error(format!("expects a tenant map, got {}", type_name(tenant))));
     };
     let field = |key: &'static str| match map.get(&CelString::from(key)) {
@@ -1147,5 +1157,1125 @@ fn cel_mu_to_m2<'c, 'v>(
         Ok(Some(mu)) => Ok(CowVal::owned(CelDouble::from(mu_to_m2(mu)))),
         Ok(None) => Err(ftx.error("expects a number of 亩, got null")),
         Err(got) => Err(ftx.error(format!("expects a number of 亩, got {got}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cel::{Program, Value};
+    use serde_json::json;
+    use std::collections::HashMap;
+
+    // ------------------------------------------------------------------ USCC
+
+    /// An independent computation of the check character, written out from the standard.
+    fn reference_check(first17: &str) -> char {
+        let alphabet: Vec<char> = "0123456789ABCDEFGHJKLMNPQRTUWXY".chars().collect();
+        let weights = [
+            1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+        ];
+        let mut sum = 0;
+        for (i, c) in first17.chars().enumerate() {
+            let v = alphabet.iter().position(|a| *a == c).unwrap();
+            sum += v * weights[i];
+        }
+        alphabet[(31 - sum % 31) % 31]
+    }
+
+    /// Codes whose check characters were computed by hand (and by a separate script).
+    const VALID: [&str; 9] = [
+        "91350100M000100Y43", // a published valid code
+        "91330483MA2B3C4D5D", // 桐乡市 region, letter check character
+        "91330402MA28A1B2C4", // 南湖区
+        "92330411MA2JD00019", // 个体工商户, 秀洲区
+        "123304000025000007", // 机关
+        "913304810000000003",
+        "Y1330482MA2CXY7K0Y", // registering authority Y, check character Y
+        "91330421MA2BTBB8W8",
+        "91330483MA2B3C4050", // Σ ≡ 0 (mod 31): check character 0
+    ];
+
+    #[test]
+    fn character_values_follow_the_alphabet() {
+        for (i, c) in USCC_ALPHABET.chars().enumerate() {
+            assert_eq!(uscc_value(c), Some(i), "{c}");
+        }
+        for c in (0..=0x2_0000u32).filter_map(char::from_u32) {
+            if !USCC_ALPHABET.contains(c) {
+                assert_eq!(uscc_value(c), None, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn valid_codes_pass() {
+        for code in VALID {
+            assert_eq!(uscc_problem(code), None, "{code}");
+            assert!(uscc_valid(code), "{code}");
+            let (head, check) = code.split_at(17);
+            assert_eq!(
+                reference_check(head),
+                check.chars().next().unwrap(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn computed_codes_pass_and_every_other_check_character_fails() {
+        let prefixes = [
+            "91330483MA2B3C4D5",
+            "91330402MA28A1B2C",
+            "52330481MJ0000000",
+            "11330400002500000",
+            "93330424YYYYYYYYY",
+            "A1330482000000001",
+        ];
+        for prefix in prefixes {
+            let expected = reference_check(prefix);
+            assert!(uscc_valid(&format!("{prefix}{expected}")), "{prefix}");
+            for other in USCC_ALPHABET.chars().filter(|c| *c != expected) {
+                let code = format!("{prefix}{other}");
+                assert_eq!(
+                    uscc_problem(&code),
+                    Some(UsccProblem::CheckCharacter {
+                        expected,
+                        found: other
+                    }),
+                    "{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrong_check_character() {
+        assert_eq!(
+            uscc_problem("91350100M000100Y44"),
+            Some(UsccProblem::CheckCharacter {
+                expected: '3',
+                found: '4'
+            })
+        );
+        assert!(!uscc_valid("91350100M000100Y44"));
+        // a transposition of two characters is caught
+        assert!(!uscc_valid("91350100M000010Y43"));
+        let msg = uscc_problem("91350100M000100Y44").unwrap().to_string();
+        assert_eq!(
+            msg,
+            "check character (18th) is '4' but the first 17 characters give '3'"
+        );
+    }
+
+    #[test]
+    fn lower_case_is_invalid() {
+        let p = uscc_problem("91330483ma2b3c4d5d");
+        assert_eq!(
+            p,
+            Some(UsccProblem::Charset {
+                position: 9,
+                found: 'm'
+            })
+        );
+        assert!(p.unwrap().to_string().contains("lower case"));
+        assert!(!uscc_valid("91350100m000100y43"));
+    }
+
+    #[test]
+    fn wrong_length() {
+        assert_eq!(uscc_problem(""), Some(UsccProblem::Length { found: 0 }));
+        assert_eq!(
+            uscc_problem("91350100M000100Y4"),
+            Some(UsccProblem::Length { found: 17 })
+        );
+        assert_eq!(
+            uscc_problem("91350100M000100Y430"),
+            Some(UsccProblem::Length { found: 19 })
+        );
+        // surrounding whitespace is not trimmed
+        assert_eq!(
+            uscc_problem(" 91350100M000100Y43"),
+            Some(UsccProblem::Length { found: 19 })
+        );
+        assert_eq!(
+            UsccProblem::Length { found: 17 }.to_string(),
+            "has 17 characters; a USCC has 18"
+        );
+    }
+
+    #[test]
+    fn forbidden_letters() {
+        for bad in ['I', 'O', 'Z', 'S', 'V'] {
+            let code: String = "91330483MA2B3C4D5D"
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i == 9 { bad } else { c })
+                .collect();
+            let p = uscc_problem(&code);
+            assert_eq!(
+                p,
+                Some(UsccProblem::Charset {
+                    position: 10,
+                    found: bad
+                }),
+                "{code}"
+            );
+            assert!(p.unwrap().to_string().contains("no I, O, Z, S or V"));
+        }
+        // punctuation and a lower-case forbidden letter
+        assert_eq!(
+            uscc_problem("91330483-A2B3C4D5D"),
+            Some(UsccProblem::Charset {
+                position: 9,
+                found: '-'
+            })
+        );
+        let p = uscc_problem("91330483iA2B3C4D5D").unwrap();
+        assert!(p.to_string().contains("no I, O, Z, S or V"), "{p}");
+    }
+
+    #[test]
+    fn non_digit_region_code() {
+        assert_eq!(
+            uscc_problem("913A0483MA2B3C4D5D"),
+            Some(UsccProblem::Region {
+                position: 4,
+                found: 'A'
+            })
+        );
+        assert_eq!(
+            uscc_problem("9133048XMA2B3C4D5D"),
+            Some(UsccProblem::Region {
+                position: 8,
+                found: 'X'
+            })
+        );
+        // characters 1, 2 and 9 may be letters
+        assert!(uscc_valid("Y1330482MA2CXY7K0Y"));
+        let msg = uscc_problem("913A0483MA2B3C4D5D").unwrap().to_string();
+        assert!(msg.contains("region code"), "{msg}");
+    }
+
+    #[test]
+    fn multibyte_input() {
+        // counted in characters, not bytes: 6 CJK characters are 18 bytes
+        assert_eq!(
+            uscc_problem("统一社会信用"),
+            Some(UsccProblem::Length { found: 6 })
+        );
+        assert_eq!(
+            uscc_problem("九1350100M000100Y43"),
+            Some(UsccProblem::Charset {
+                position: 1,
+                found: '九'
+            })
+        );
+        // a full-width digit is not a digit of the code
+        assert_eq!(
+            uscc_problem("91350100M000100Y4３"),
+            Some(UsccProblem::Charset {
+                position: 18,
+                found: '３'
+            })
+        );
+        assert_eq!(
+            uscc_problem("91３50100M000100Y43"),
+            Some(UsccProblem::Charset {
+                position: 3,
+                found: '３'
+            })
+        );
+        assert!(!uscc_valid("🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂"));
+        assert!(!uscc_valid("91350100M000100Y4\u{0}"));
+    }
+
+    // ------------------------------------------------------------------ size
+
+    /// The table of domain.md, section "size".
+    fn table_json() -> serde_json::Value {
+        json!([
+            {"sectors": ["农、林、牧、渔业"],
+             "medium": {"revenue_10k_yuan": 500},
+             "small": {"revenue_10k_yuan": 50},
+             "ceiling": {"revenue_10k_yuan": 20000}},
+            {"sectors": ["工业"],
+             "medium": {"employees": 300, "revenue_10k_yuan": 2000},
+             "small": {"employees": 20, "revenue_10k_yuan": 300},
+             "ceiling": {"employees": 1000, "revenue_10k_yuan": 40000}},
+            {"sectors": ["建筑业"],
+             "medium": {"revenue_10k_yuan": 6000, "assets_10k_yuan": 5000},
+             "small": {"revenue_10k_yuan": 300, "assets_10k_yuan": 300},
+             "ceiling": {"revenue_10k_yuan": 80000, "assets_10k_yuan": 80000}},
+            {"sectors": ["批发业"],
+             "medium": {"employees": 20, "revenue_10k_yuan": 5000},
+             "small": {"employees": 5, "revenue_10k_yuan": 1000},
+             "ceiling": {"employees": 200, "revenue_10k_yuan": 40000}},
+            {"sectors": ["零售业"],
+             "medium": {"employees": 50, "revenue_10k_yuan": 500},
+             "small": {"employees": 10, "revenue_10k_yuan": 100},
+             "ceiling": {"employees": 300, "revenue_10k_yuan": 20000}},
+            {"sectors": ["交通运输业"],
+             "medium": {"employees": 300, "revenue_10k_yuan": 3000},
+             "small": {"employees": 20, "revenue_10k_yuan": 200},
+             "ceiling": {"employees": 1000, "revenue_10k_yuan": 30000}},
+            {"sectors": ["仓储业"],
+             "medium": {"employees": 100, "revenue_10k_yuan": 1000},
+             "small": {"employees": 20, "revenue_10k_yuan": 100},
+             "ceiling": {"employees": 200, "revenue_10k_yuan": 30000}},
+            {"sectors": ["邮政业"],
+             "medium": {"employees": 300, "revenue_10k_yuan": 2000},
+             "small": {"employees": 20, "revenue_10k_yuan": 100},
+             "ceiling": {"employees": 1000, "revenue_10k_yuan": 30000}},
+            {"sectors": ["住宿业", "餐饮业"],
+             "medium": {"employees": 100, "revenue_10k_yuan": 2000},
+             "small": {"employees": 10, "revenue_10k_yuan": 100},
+             "ceiling": {"employees": 300, "revenue_10k_yuan": 10000}},
+            {"sectors": ["信息传输业"],
+             "medium": {"employees": 100, "revenue_10k_yuan": 1000},
+             "small": {"employees": 10, "revenue_10k_yuan": 100},
+             "ceiling": {"employees": 2000, "revenue_10k_yuan": 100000}},
+            {"sectors": ["软件和信息技术服务业"],
+             "medium": {"employees": 100, "revenue_10k_yuan": 1000},
+             "small": {"employees": 10, "revenue_10k_yuan": 50},
+             "ceiling": {"employees": 300, "revenue_10k_yuan": 10000}},
+            {"sectors": ["房地产开发经营"],
+             "medium": {"revenue_10k_yuan": 1000, "assets_10k_yuan": 5000},
+             "small": {"revenue_10k_yuan": 100, "assets_10k_yuan": 2000},
+             "ceiling": {"revenue_10k_yuan": 200000, "assets_10k_yuan": 10000}},
+            {"sectors": ["物业管理"],
+             "medium": {"employees": 300, "revenue_10k_yuan": 1000},
+             "small": {"employees": 100, "revenue_10k_yuan": 500},
+             "ceiling": {"employees": 1000, "revenue_10k_yuan": 5000}},
+            {"sectors": ["租赁和商务服务业"],
+             "medium": {"employees": 100, "assets_10k_yuan": 8000},
+             "small": {"employees": 10, "assets_10k_yuan": 100},
+             "ceiling": {"employees": 300, "assets_10k_yuan": 120000}},
+            {"sectors": ["其他未列明行业"],
+             "medium": {"employees": 100},
+             "small": {"employees": 10},
+             "ceiling": {"employees": 300}}
+        ])
+    }
+
+    fn table() -> SizeTable {
+        SizeTable::from_json(&table_json()).unwrap()
+    }
+
+    fn figs(sector: &str, x: Option<f64>, y: Option<f64>, z: Option<f64>) -> Figures {
+        Figures {
+            sector: sector.to_owned(),
+            employees: x,
+            revenue_10k_yuan: y,
+            assets_10k_yuan: z,
+        }
+    }
+
+    fn xy(sector: &str, x: f64, y: f64) -> Result<SizeClass, SizeUnknown> {
+        table().classify(&figs(sector, Some(x), Some(y), None))
+    }
+
+    use SizeClass::{Large, Medium, Micro, Small};
+
+    #[test]
+    fn the_full_table_loads() {
+        let t = table();
+        assert_eq!(t.sectors().count(), 16);
+        assert_eq!(t.rows().len(), 15);
+        assert_eq!(t.row("住宿业"), t.row("餐饮业"));
+        let row = t.row("工业").unwrap();
+        assert_eq!(
+            row.needs(),
+            &[Figure::Employees, Figure::Revenue10kYuan][..]
+        );
+        assert_eq!(
+            row.medium(),
+            &[(Figure::Employees, 300.0), (Figure::Revenue10kYuan, 2000.0)][..]
+        );
+        assert_eq!(row.small().len(), 2);
+        assert_eq!(row.ceiling().len(), 2);
+        assert_eq!(row.sectors(), &["工业".to_owned()][..]);
+        assert!(t.row("制造业").is_none());
+    }
+
+    #[test]
+    fn industry_boundaries() {
+        // exactly on the 中型 bounds: ≥ passes
+        assert_eq!(xy("工业", 300.0, 2000.0), Ok(Medium));
+        // one below either 中型 bound
+        assert_eq!(xy("工业", 299.0, 2000.0), Ok(Small));
+        assert_eq!(xy("工业", 300.0, 1999.99), Ok(Small));
+        // exactly on the 小型 bounds
+        assert_eq!(xy("工业", 20.0, 300.0), Ok(Small));
+        // one below either 小型 bound: 微型 needs only one
+        assert_eq!(xy("工业", 19.0, 300.0), Ok(Micro));
+        assert_eq!(xy("工业", 20.0, 299.0), Ok(Micro));
+        assert_eq!(xy("工业", 0.0, 0.0), Ok(Micro));
+        // the example of the brief
+        assert_eq!(xy("工业", 50.0, 500.0), Ok(Small));
+        // on both ceilings: no figure below → 大型
+        assert_eq!(xy("工业", 1000.0, 40000.0), Ok(Large));
+        assert_eq!(xy("工业", 5000.0, 100000.0), Ok(Large));
+        // one figure below its ceiling → SME
+        assert_eq!(xy("工业", 999.0, 40000.0), Ok(Medium));
+        assert_eq!(xy("工业", 1000.0, 39999.0), Ok(Medium));
+        // many employees but little revenue: SME, and 微型 since Y < 300
+        assert_eq!(xy("工业", 5000.0, 100.0), Ok(Micro));
+    }
+
+    #[test]
+    fn other_two_figure_sectors() {
+        assert_eq!(xy("批发业", 20.0, 5000.0), Ok(Medium));
+        assert_eq!(xy("批发业", 5.0, 1000.0), Ok(Small));
+        assert_eq!(xy("批发业", 4.0, 1000.0), Ok(Micro));
+        assert_eq!(xy("批发业", 200.0, 40000.0), Ok(Large));
+        assert_eq!(xy("零售业", 50.0, 500.0), Ok(Medium));
+        assert_eq!(xy("零售业", 10.0, 99.0), Ok(Micro));
+        assert_eq!(xy("交通运输业", 300.0, 3000.0), Ok(Medium));
+        assert_eq!(xy("仓储业", 200.0, 29999.0), Ok(Medium));
+        assert_eq!(xy("仓储业", 200.0, 30000.0), Ok(Large));
+        assert_eq!(xy("邮政业", 20.0, 100.0), Ok(Small));
+        assert_eq!(xy("信息传输业", 2000.0, 100000.0), Ok(Large));
+        assert_eq!(xy("信息传输业", 1999.0, 100000.0), Ok(Medium));
+        assert_eq!(xy("软件和信息技术服务业", 10.0, 50.0), Ok(Small));
+        assert_eq!(xy("软件和信息技术服务业", 10.0, 49.0), Ok(Micro));
+        assert_eq!(xy("物业管理", 100.0, 500.0), Ok(Small));
+        assert_eq!(xy("物业管理", 99.0, 5000.0), Ok(Micro));
+        assert_eq!(xy("物业管理", 1000.0, 5000.0), Ok(Large));
+        // 住宿业 and 餐饮业 share a row
+        for sector in ["住宿业", "餐饮业"] {
+            assert_eq!(xy(sector, 100.0, 2000.0), Ok(Medium));
+            assert_eq!(xy(sector, 10.0, 100.0), Ok(Small));
+            assert_eq!(xy(sector, 9.0, 100.0), Ok(Micro));
+            assert_eq!(xy(sector, 300.0, 10000.0), Ok(Large));
+        }
+    }
+
+    #[test]
+    fn farming_needs_only_revenue() {
+        let t = table();
+        let y = |y: f64| t.classify(&figs("农、林、牧、渔业", None, Some(y), None));
+        assert_eq!(y(500.0), Ok(Medium));
+        assert_eq!(y(499.0), Ok(Small));
+        assert_eq!(y(50.0), Ok(Small));
+        assert_eq!(y(49.9), Ok(Micro));
+        assert_eq!(y(19999.0), Ok(Medium));
+        assert_eq!(y(20000.0), Ok(Large));
+        // other figures are ignored
+        assert_eq!(
+            t.classify(&figs(
+                "农、林、牧、渔业",
+                Some(5000.0),
+                Some(60.0),
+                Some(1e9)
+            )),
+            Ok(Small)
+        );
+        assert_eq!(
+            t.classify(&figs("农、林、牧、渔业", Some(5.0), None, None)),
+            Err(SizeUnknown::Missing(vec![Figure::Revenue10kYuan]))
+        );
+    }
+
+    #[test]
+    fn other_sectors_need_only_employees() {
+        let t = table();
+        let x = |x: f64| t.classify(&figs("其他未列明行业", Some(x), None, None));
+        assert_eq!(x(100.0), Ok(Medium));
+        assert_eq!(x(99.0), Ok(Small));
+        assert_eq!(x(10.0), Ok(Small));
+        assert_eq!(x(9.0), Ok(Micro));
+        assert_eq!(x(299.0), Ok(Medium));
+        assert_eq!(x(300.0), Ok(Large));
+    }
+
+    #[test]
+    fn leasing_needs_employees_and_assets() {
+        let t = table();
+        let xz = |x: f64, z: f64| t.classify(&figs("租赁和商务服务业", Some(x), None, Some(z)));
+        assert_eq!(xz(100.0, 8000.0), Ok(Medium));
+        assert_eq!(xz(100.0, 7999.0), Ok(Small));
+        assert_eq!(xz(10.0, 100.0), Ok(Small));
+        assert_eq!(xz(10.0, 99.0), Ok(Micro));
+        assert_eq!(xz(9.0, 100.0), Ok(Micro));
+        assert_eq!(xz(300.0, 120000.0), Ok(Large));
+        assert_eq!(xz(300.0, 119999.0), Ok(Medium));
+        assert_eq!(
+            t.classify(&figs("租赁和商务服务业", Some(50.0), Some(1e6), None)),
+            Err(SizeUnknown::Missing(vec![Figure::Assets10kYuan]))
+        );
+    }
+
+    #[test]
+    fn construction_and_real_estate_use_assets() {
+        let t = table();
+        let yz = |s: &str, y: f64, z: f64| t.classify(&figs(s, None, Some(y), Some(z)));
+        assert_eq!(yz("建筑业", 6000.0, 5000.0), Ok(Medium));
+        assert_eq!(yz("建筑业", 300.0, 300.0), Ok(Small));
+        assert_eq!(yz("建筑业", 300.0, 299.0), Ok(Micro));
+        assert_eq!(yz("建筑业", 80000.0, 80000.0), Ok(Large));
+        assert_eq!(yz("房地产开发经营", 1000.0, 5000.0), Ok(Medium));
+        assert_eq!(yz("房地产开发经营", 100.0, 1999.0), Ok(Micro));
+        assert_eq!(yz("房地产开发经营", 200000.0, 10000.0), Ok(Large));
+        assert_eq!(yz("房地产开发经营", 200000.0, 9999.0), Ok(Medium));
+    }
+
+    #[test]
+    fn missing_and_unknown() {
+        let t = table();
+        let none = figs("工业", None, None, None);
+        let e = t.classify(&none).unwrap_err();
+        assert_eq!(
+            e,
+            SizeUnknown::Missing(vec![Figure::Employees, Figure::Revenue10kYuan])
+        );
+        assert_eq!(e.to_string(), "employees, revenue_10k_yuan absent");
+        assert_eq!(
+            t.missing(&none),
+            Ok(vec![Figure::Employees, Figure::Revenue10kYuan])
+        );
+        // a figure the sector does not use is not needed
+        let only_x = figs("工业", Some(5.0), None, Some(1.0));
+        assert_eq!(
+            t.classify(&only_x),
+            Err(SizeUnknown::Missing(vec![Figure::Revenue10kYuan]))
+        );
+        assert_eq!(
+            t.missing(&figs("工业", Some(5.0), Some(5.0), None)),
+            Ok(vec![])
+        );
+
+        let unknown = figs("制造业", Some(5.0), Some(5.0), None);
+        assert_eq!(
+            t.classify(&unknown),
+            Err(SizeUnknown::UnknownSector("制造业".to_owned()))
+        );
+        assert_eq!(
+            t.missing(&unknown).unwrap_err().to_string(),
+            "unknown sector 制造业"
+        );
+        assert_eq!(
+            t.classify(&figs("", Some(5.0), None, None))
+                .unwrap_err()
+                .to_string(),
+            "sector absent"
+        );
+    }
+
+    #[test]
+    fn invalid_figures_are_not_classified() {
+        let t = table();
+        let e = t
+            .classify(&figs("工业", Some(-3.0), Some(100.0), None))
+            .unwrap_err();
+        assert_eq!(e, SizeUnknown::Invalid(vec![(Figure::Employees, -3.0)]));
+        assert_eq!(
+            e.to_string(),
+            "employees = -3 is not a valid figure (a number ≥ 0 is needed)"
+        );
+        let e = t
+            .classify(&figs("工业", Some(f64::NAN), Some(f64::INFINITY), None))
+            .unwrap_err();
+        assert!(e.to_string().contains("are not valid figures"), "{e}");
+        // absent wins over invalid: both are reported in turn
+        assert_eq!(
+            t.classify(&figs("工业", Some(-1.0), None, None)),
+            Err(SizeUnknown::Missing(vec![Figure::Revenue10kYuan]))
+        );
+        // an unneeded invalid figure is ignored
+        assert_eq!(
+            t.classify(&figs("工业", Some(50.0), Some(500.0), Some(f64::NAN))),
+            Ok(Small)
+        );
+    }
+
+    #[test]
+    fn explanations_show_the_calculation() {
+        let t = table();
+        let (c, text) = t
+            .explain(&figs("工业", Some(50.0), Some(500.0), None))
+            .unwrap();
+        assert_eq!(c, Small);
+        assert_eq!(
+            text,
+            "工业: X = 50, Y = 500; SME: X 50 < 1000, Y 500 < 40000; 中型 needs X ≥ 300 and Y ≥ 2000: X 50 < 300, Y 500 < 2000; 小型 needs X ≥ 20 and Y ≥ 300: met → 小型"
+        );
+        let (c, text) = t
+            .explain(&figs("工业", Some(1000.0), Some(40000.0), None))
+            .unwrap();
+        assert_eq!(c, Large);
+        assert_eq!(
+            text,
+            "工业: X = 1000, Y = 40000; no figure below its SME ceiling (X 1000 ≥ 1000, Y 40000 ≥ 40000) → 大型"
+        );
+        let (c, text) = t
+            .explain(&figs("其他未列明行业", Some(100.0), None, None))
+            .unwrap();
+        assert_eq!(c, Medium);
+        assert!(text.ends_with("中型 needs X ≥ 100: met → 中型"), "{text}");
+        let (c, text) = t
+            .explain(&figs("工业", Some(19.0), Some(300.0), None))
+            .unwrap();
+        assert_eq!(c, Micro);
+        assert!(
+            text.ends_with("小型 needs X ≥ 20 and Y ≥ 300: X 19 < 20; → 微型"),
+            "{text}"
+        );
+        assert_eq!(
+            t.explain(&figs("工业", None, None, None)),
+            Err(SizeUnknown::Missing(vec![
+                Figure::Employees,
+                Figure::Revenue10kYuan
+            ]))
+        );
+        // the decision agrees with classify everywhere on a grid
+        for x in [0.0, 19.0, 20.0, 299.0, 300.0, 999.0, 1000.0] {
+            for y in [0.0, 299.0, 300.0, 1999.0, 2000.0, 39999.0, 40000.0] {
+                let f = figs("工业", Some(x), Some(y), None);
+                assert_eq!(t.explain(&f).map(|(c, _)| c), t.classify(&f));
+            }
+        }
+    }
+
+    #[test]
+    fn size_class_names() {
+        for c in SizeClass::ALL {
+            assert_eq!(SizeClass::from_zh(c.zh()), Some(c));
+            assert_eq!(c.to_string(), c.zh());
+        }
+        assert_eq!(Large.zh(), "大型");
+        assert_eq!(Medium.zh(), "中型");
+        assert_eq!(Small.zh(), "小型");
+        assert_eq!(Micro.zh(), "微型");
+        assert_eq!(SizeClass::from_zh("大"), None);
+        assert_eq!(SizeClass::from_zh(" 小型"), None);
+        assert_eq!(SizeClass::from_zh("small"), None);
+        for f in Figure::ALL {
+            assert_eq!(Figure::from_key(f.key()), Some(f));
+        }
+        assert_eq!(Figure::from_key("employee"), None);
+    }
+
+    fn table_error(v: serde_json::Value) -> String {
+        SizeTable::from_json(&v).unwrap_err()
+    }
+
+    #[test]
+    fn table_errors_name_the_entry() {
+        let ok = json!({"sectors": ["工业"], "medium": {"employees": 300},
+                        "small": {"employees": 20}, "ceiling": {"employees": 1000}});
+        let with = |key: &str, value: serde_json::Value| {
+            let mut e = ok.clone();
+            e[key] = value;
+            json!([{"sectors": ["零售业"], "medium": {"employees": 50},
+                    "small": {"employees": 10}, "ceiling": {"employees": 300}}, e])
+        };
+        let cases: Vec<(serde_json::Value, &str)> = vec![
+            (
+                json!({"a": 1}),
+                "expected a list of entries, found a mapping",
+            ),
+            (json!([1]), "entry 1: expected a mapping"),
+            (json!([{"medium": {}}]), "entry 1: `sectors` is missing"),
+            (
+                with("sectors", json!([])),
+                "entry 2: `sectors` must be a non-empty list",
+            ),
+            (with("sectors", json!("工业")), "found a string"),
+            (
+                with("sectors", json!([7])),
+                "entry 2: sector 1 must be a string",
+            ),
+            (with("sectors", json!([" 工业"])), "surrounding whitespace"),
+            (
+                with("sectors", json!(["零售业"])),
+                "entry 2 (零售业): sector 零售业 is already listed in entry 1",
+            ),
+            (
+                with("sectors", json!(["工业", "工业"])),
+                "already listed earlier in the same entry",
+            ),
+            (
+                with("mediums", json!({})),
+                "entry 2 (工业): unknown key `mediums`",
+            ),
+            (
+                with("medium", json!(null)),
+                "entry 2 (工业): `medium` must be a mapping",
+            ),
+            (
+                with("medium", json!({})),
+                "entry 2 (工业): `medium` names no figure",
+            ),
+            (
+                with("small", json!({"employee": 20})),
+                "entry 2 (工业): `small.employee` is not a figure",
+            ),
+            (
+                with("small", json!({"employees": "20"})),
+                "`small.employees` must be a number, found a string",
+            ),
+            (
+                with("small", json!({"employees": -1})),
+                "`small.employees` = -1 must not be negative",
+            ),
+            (
+                with("small", json!({"employees": 500})),
+                "small.employees = 500 is above medium.employees = 300",
+            ),
+            (
+                with("ceiling", json!({"employees": 200})),
+                "medium.employees = 300 is above ceiling.employees = 200",
+            ),
+        ];
+        for (value, want) in cases {
+            let err = table_error(value.clone());
+            assert!(err.contains(want), "{value}: {err:?} lacks {want:?}");
+            assert!(err.starts_with("size table"), "{err}");
+        }
+        // an empty table knows no sector
+        let empty = SizeTable::from_json(&json!([])).unwrap();
+        assert_eq!(empty.sectors().count(), 0);
+        assert_eq!(
+            empty.classify(&figs("工业", Some(1.0), Some(1.0), None)),
+            Err(SizeUnknown::UnknownSector("工业".to_owned()))
+        );
+        let mut missing = ok.clone();
+        missing.as_object_mut().unwrap().remove("ceiling");
+        assert!(table_error(json!([missing])).contains("entry 1 (工业): `ceiling` is missing"));
+        // note and source are allowed
+        let mut noted = ok.clone();
+        noted["note"] = json!("工信部联企业〔2011〕300号");
+        noted["source"] = json!({"url": "x"});
+        assert!(SizeTable::from_json(&json!([noted])).is_ok());
+        // integers and floats are both numbers
+        let floats = json!([{"sectors": ["工业"], "medium": {"employees": 300.5},
+                             "small": {"employees": 20}, "ceiling": {"employees": 1000}}]);
+        assert!(SizeTable::from_json(&floats).is_ok());
+    }
+
+    // ------------------------------------------------------------------ dates
+
+    #[test]
+    fn parses_dates() {
+        let d = parse_date("2020-02-29").unwrap();
+        assert_eq!((d.year(), d.month(), d.day()), (2020, 2, 29));
+        assert_eq!(parse_date("0001-01-01").unwrap().year(), 1);
+        assert_eq!(parse_date("9999-12-31").unwrap().day(), 31);
+    }
+
+    #[test]
+    fn rejects_malformed_dates() {
+        for s in [
+            "",
+            "2020-2-3",
+            "2020/02/03",
+            "20200203",
+            " 2020-02-03",
+            "2020-02-03 ",
+            "2020-02-03T00:00",
+            "+2020-02-03",
+            "２０２０-02-03",
+            "2020-02-0３",
+            "2020-0a-03",
+            "-020-02-03",
+        ] {
+            let e = parse_date(s).unwrap_err();
+            assert!(
+                e.contains("is not a date of the form YYYY-MM-DD"),
+                "{s}: {e}"
+            );
+        }
+        let long = "x".repeat(1000);
+        let e = parse_date(&long).unwrap_err();
+        assert!(e.len() < 100, "{e}");
+    }
+
+    #[test]
+    fn rejects_days_that_do_not_exist() {
+        assert_eq!(
+            parse_date("2021-02-29").unwrap_err(),
+            "\"2021-02-29\" is not a calendar date: February 2021 has 28 days"
+        );
+        assert!(
+            parse_date("1900-02-29")
+                .unwrap_err()
+                .contains("February 1900 has 28 days")
+        );
+        assert!(parse_date("2000-02-29").is_ok());
+        assert!(
+            parse_date("2020-02-30")
+                .unwrap_err()
+                .contains("February 2020 has 29 days")
+        );
+        assert!(
+            parse_date("2020-04-31")
+                .unwrap_err()
+                .contains("April 2020 has 30 days")
+        );
+        assert!(
+            parse_date("2020-01-00")
+                .unwrap_err()
+                .contains("January 2020 has 31 days")
+        );
+        assert!(
+            parse_date("2020-13-01")
+                .unwrap_err()
+                .contains("no month 13")
+        );
+        assert!(parse_date("2020-00-10").unwrap_err().contains("no month 0"));
+        assert!(
+            parse_date("2020-99-99")
+                .unwrap_err()
+                .contains("no month 99")
+        );
+    }
+
+    #[test]
+    fn counts_days() {
+        assert_eq!(days_between("2020-01-01", "2021-01-01"), Ok(366));
+        assert_eq!(days_between("2021-01-01", "2022-01-01"), Ok(365));
+        assert_eq!(days_between("2021-01-01", "2020-01-01"), Ok(-366));
+        assert_eq!(days_between("2020-02-28", "2020-03-01"), Ok(2));
+        assert_eq!(days_between("2019-02-28", "2019-03-01"), Ok(1));
+        assert_eq!(days_between("2024-07-05", "2024-07-05"), Ok(0));
+        assert_eq!(days_between("0001-01-01", "9999-12-31"), Ok(3_652_058));
+        assert_eq!(days_between("9999-12-31", "0001-01-01"), Ok(-3_652_058));
+        let e = days_between("2020-01-01", "2020-1-2").unwrap_err();
+        assert!(e.contains("\"2020-1-2\""), "{e}");
+        let e = days_between("bad", "2020-1-2").unwrap_err();
+        assert!(e.contains("\"bad\""), "{e}");
+    }
+
+    #[test]
+    fn counts_years_by_anniversary() {
+        let y = |a: &str, b: &str| years_between(a, b).unwrap();
+        assert_eq!(y("2020-03-01", "2022-02-28"), 1);
+        assert_eq!(y("2020-03-01", "2022-03-01"), 2);
+        assert_eq!(y("2020-03-01", "2020-03-01"), 0);
+        assert_eq!(y("2020-03-01", "2021-02-28"), 0);
+        assert_eq!(y("2020-12-31", "2021-12-30"), 0);
+        assert_eq!(y("2020-12-31", "2021-12-31"), 1);
+        assert_eq!(y("0001-01-01", "9999-12-31"), 9998);
+        // negative, symmetric
+        assert_eq!(y("2022-02-28", "2020-03-01"), -1);
+        assert_eq!(y("2022-03-01", "2020-03-01"), -2);
+        assert!(years_between("2020-03-01", "2022-02-30").is_err());
+    }
+
+    #[test]
+    fn leap_day_anniversaries() {
+        let y = |a: &str, b: &str| years_between(a, b).unwrap();
+        // in a common year the anniversary of 29 February is 28 February
+        assert_eq!(y("2020-02-29", "2021-02-27"), 0);
+        assert_eq!(y("2020-02-29", "2021-02-28"), 1);
+        assert_eq!(y("2020-02-29", "2021-03-01"), 1);
+        assert_eq!(y("2020-02-29", "2023-02-28"), 3);
+        // in a leap year it is 29 February itself
+        assert_eq!(y("2020-02-29", "2024-02-28"), 3);
+        assert_eq!(y("2020-02-29", "2024-02-29"), 4);
+        // from 28 February into a leap year
+        assert_eq!(y("2019-02-28", "2020-02-28"), 1);
+        assert_eq!(y("2019-02-28", "2020-02-29"), 1);
+        assert_eq!(y("2019-03-01", "2020-02-29"), 0);
+        // backwards: the negative of forwards
+        assert_eq!(y("2021-02-28", "2020-02-29"), -1);
+        assert_eq!(y("2021-02-27", "2020-02-29"), 0);
+        assert_eq!(y("2024-02-28", "2020-02-29"), -3);
+        let dates = [
+            "2019-02-28",
+            "2019-03-01",
+            "2020-02-28",
+            "2020-02-29",
+            "2020-03-01",
+            "2021-02-28",
+            "2021-03-01",
+            "2023-12-31",
+            "2024-02-29",
+            "2025-01-01",
+        ];
+        for a in dates {
+            for b in dates {
+                assert_eq!(y(a, b), -y(b, a), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn converts_mu() {
+        assert_eq!(mu_to_m2(15.0), 10_000.0);
+        assert!((mu_to_m2(1.0) - 666.666_666_666_7).abs() < 1e-9);
+        assert_eq!(mu_to_m2(0.0), 0.0);
+        assert!((mu_to_m2(256.0) - 170_666.666_666_7).abs() < 1e-6);
+        assert!((M2_PER_MU - 666.666_666_666_7).abs() < 1e-9);
+    }
+
+    // ------------------------------------------------------------------ CEL
+
+    fn context() -> Context<'static, 'static> {
+        let mut ctx = Context::default();
+        register(&mut ctx, Arc::new(table())).unwrap();
+        ctx
+    }
+
+    fn eval(ctx: &Context<'_, '_>, expr: &str) -> Result<Value, ExecutionError> {
+        Program::compile(expr).unwrap().execute(ctx)
+    }
+
+    fn s(v: &str) -> Value {
+        Value::String(Arc::new(v.to_owned()))
+    }
+
+    fn message(e: &ExecutionError) -> &str {
+        match e {
+            ExecutionError::FunctionError { message, .. } => message,
+            other => panic!("not a function error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cel_uscc_valid_works() {
+        let ctx = context();
+        assert_eq!(
+            eval(&ctx, "uscc_valid('91350100M000100Y43')"),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            eval(&ctx, "uscc_valid('91350100M000100Y44')"),
+            Ok(Value::Bool(false))
+        );
+        assert_eq!(
+            eval(&ctx, "'91350100M000100Y43'.uscc_valid()"),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(eval(&ctx, "uscc_valid('')"), Ok(Value::Bool(false)));
+        let e = eval(&ctx, "uscc_valid(91350100)").unwrap_err();
+        assert_eq!(message(&e), "the USCC must be a string, got int");
+        let e = eval(&ctx, "uscc_valid('a', 'b')").unwrap_err();
+        assert_eq!(e, ExecutionError::invalid_argument_count(1, 2));
+        let e = eval(&ctx, "uscc_valid()").unwrap_err();
+        assert_eq!(e, ExecutionError::invalid_argument_count(1, 0));
+        let e = eval(&ctx, "'a'.uscc_valid('b')").unwrap_err();
+        assert_eq!(e, ExecutionError::invalid_argument_count(1, 2));
+    }
+
+    #[test]
+    fn cel_size_class_works() {
+        let ctx = context();
+        let c = |expr: &str| eval(&ctx, expr);
+        assert_eq!(
+            c("size_class({'sector': '工业', 'employees': 50.0, 'revenue_10k_yuan': 500.0})"),
+            Ok(s("小型"))
+        );
+        // ints and uints are numbers too
+        assert_eq!(
+            c("size_class({'sector': '工业', 'employees': 300, 'revenue_10k_yuan': 2000u})"),
+            Ok(s("中型"))
+        );
+        assert_eq!(
+            c("size_class({'sector': '工业', 'employees': 1000, 'revenue_10k_yuan': 40000.0})"),
+            Ok(s("大型"))
+        );
+        assert_eq!(
+            c("size_class({'sector': '其他未列明行业', 'employees': 3})"),
+            Ok(s("微型"))
+        );
+        assert_eq!(
+            c("{'sector': '农、林、牧、渔业', 'revenue_10k_yuan': 600.0}.size_class()"),
+            Ok(s("中型"))
+        );
+        assert_eq!(
+            c(
+                "size_class({'sector': '工业', 'employees': 50.0, 'revenue_10k_yuan': 500.0}) in ['小型', '微型']"
+            ),
+            Ok(Value::Bool(true))
+        );
+    }
+
+    #[test]
+    fn cel_size_class_not_applicable() {
+        let ctx = context();
+        let err = |expr: &str| eval(&ctx, expr).unwrap_err();
+        let e = err("size_class({'sector': '工业'})");
+        assert_eq!(
+            message(&e),
+            "not applicable: employees, revenue_10k_yuan absent"
+        );
+        assert_eq!(
+            not_applicable_reason(&e),
+            Some("employees, revenue_10k_yuan absent")
+        );
+        assert_eq!(
+            e.to_string(),
+            "Error executing function 'size_class': not applicable: employees, revenue_10k_yuan absent"
+        );
+        // null counts as absent
+        let e = err("size_class({'sector': '工业', 'employees': 5, 'revenue_10k_yuan': null})");
+        assert_eq!(message(&e), "not applicable: revenue_10k_yuan absent");
+        let e = err("size_class({'sector': '制造业', 'employees': 5})");
+        assert_eq!(message(&e), "not applicable: unknown sector 制造业");
+        let e = err("size_class({'employees': 5})");
+        assert_eq!(message(&e), "not applicable: sector absent");
+        let e = err("size_class({'sector': '工业', 'employees': -5, 'revenue_10k_yuan': 1})");
+        assert_eq!(
+            message(&e),
+            "not applicable: employees = -5 is not a valid figure (a number ≥ 0 is needed)"
+        );
+        // wrong types are errors, but not "not applicable"
+        let e = err("size_class({'sector': '工业', 'employees': '50', 'revenue_10k_yuan': 1})");
+        assert_eq!(message(&e), "employees must be a number, got string");
+        assert_eq!(not_applicable_reason(&e), None);
+        let e = err("size_class({'sector': 1})");
+        assert_eq!(message(&e), "sector must be a string, got int");
+        let e = err("size_class('工业')");
+        assert_eq!(message(&e), "expects a tenant map, got string");
+        let e = err("size_class([1])");
+        assert_eq!(message(&e), "expects a tenant map, got list");
+        // a CEL conditional can route around the error
+        assert_eq!(
+            eval(
+                &ctx,
+                "size_missing({'sector': '工业'}).size() > 0 ? 'unknown' : size_class({'sector': '工业'})"
+            ),
+            Ok(s("unknown"))
+        );
+        assert_eq!(
+            not_applicable_reason(&ExecutionError::function_error("f", "x")),
+            None
+        );
+    }
+
+    #[test]
+    fn cel_size_missing_and_explain() {
+        let ctx = context();
+        let list = |items: &[&str]| Value::List(Arc::new(items.iter().map(|i| s(i)).collect()));
+        assert_eq!(
+            eval(
+                &ctx,
+                "size_missing({'sector': '工业', 'employees': 50.0, 'revenue_10k_yuan': 500.0})"
+            ),
+            Ok(list(&[]))
+        );
+        assert_eq!(
+            eval(&ctx, "size_missing({'sector': '工业', 'employees': 50.0})"),
+            Ok(list(&["revenue_10k_yuan"]))
+        );
+        assert_eq!(
+            eval(&ctx, "size_missing({'sector': '租赁和商务服务业'})"),
+            Ok(list(&["employees", "assets_10k_yuan"]))
+        );
+        let e = eval(&ctx, "size_missing({'sector': '制造业'})").unwrap_err();
+        assert_eq!(message(&e), "not applicable: unknown sector 制造业");
+        let text = eval(
+            &ctx,
+            "size_explain({'sector': '工业', 'employees': 50, 'revenue_10k_yuan': 500})",
+        )
+        .unwrap();
+        let Value::String(text) = text else {
+            panic!("{text:?}")
+        };
+        assert!(text.ends_with("→ 小型"), "{text}");
+    }
+
+    #[test]
+    fn cel_size_over_variables_and_macros() {
+        let mut ctx = context();
+        let tenant = |sector: &str, x: Value, y: Value| {
+            Value::from(HashMap::from([
+                ("sector", s(sector)),
+                ("employees", x),
+                ("revenue_10k_yuan", y),
+                ("name", s("某公司")),
+                ("honours", Value::List(Arc::new(vec![s("规上")]))),
+            ]))
+        };
+        let tenants = vec![
+            tenant("工业", Value::Float(50.0), Value::Float(500.0)),
+            tenant("工业", Value::Int(5), Value::Int(10)),
+            tenant("工业", Value::Int(400), Value::Float(3000.0)),
+        ];
+        ctx.add_variable_from_value("t", tenants[0].clone());
+        ctx.add_variable_from_value("tenants", Value::List(Arc::new(tenants)));
+        assert_eq!(eval(&ctx, "t.size_class()"), Ok(s("小型")));
+        assert_eq!(eval(&ctx, "size_class(t)"), Ok(s("小型")));
+        assert_eq!(
+            eval(
+                &ctx,
+                "tenants.filter(x, size_class(x) in ['小型', '微型']).size()"
+            ),
+            Ok(Value::Int(2))
+        );
+        assert_eq!(
+            eval(&ctx, "tenants.map(x, x.size_class())"),
+            Ok(Value::List(Arc::new(vec![s("小型"), s("微型"), s("中型")])))
+        );
+    }
+
+    #[test]
+    fn cel_dates_and_units() {
+        let ctx = context();
+        assert_eq!(
+            eval(&ctx, "days_between('2020-01-01', '2021-01-01')"),
+            Ok(Value::Int(366))
+        );
+        assert_eq!(
+            eval(&ctx, "days_between('2021-01-01', '2020-01-01')"),
+            Ok(Value::Int(-366))
+        );
+        assert_eq!(
+            eval(&ctx, "'2020-01-01'.days_between('2020-01-31')"),
+            Ok(Value::Int(30))
+        );
+        assert_eq!(
+            eval(&ctx, "years_between('2020-02-29', '2021-02-28')"),
+            Ok(Value::Int(1))
+        );
+        assert_eq!(
+            eval(&ctx, "years_between('2022-03-01', '2020-03-01')"),
+            Ok(Value::Int(-2))
+        );
+        let e = eval(&ctx, "days_between('2020-01-01', '2020-02-30')").unwrap_err();
+        assert_eq!(
+            message(&e),
+            "\"2020-02-30\" is not a calendar date: February 2020 has 29 days"
+        );
+        let e = eval(&ctx, "years_between('2020/01/01', '2020-02-01')").unwrap_err();
+        assert_eq!(
+            message(&e),
+            "\"2020/01/01\" is not a date of the form YYYY-MM-DD"
+        );
+        let e = eval(&ctx, "days_between('2020-01-01', 5)").unwrap_err();
+        assert_eq!(message(&e), "the second date must be a string, got int");
+        let e = eval(&ctx, "days_between('2020-01-01')").unwrap_err();
+        assert_eq!(e, ExecutionError::invalid_argument_count(2, 1));
+
+        assert_eq!(eval(&ctx, "mu_to_m2(15.0)"), Ok(Value::Float(10_000.0)));
+        assert_eq!(eval(&ctx, "mu_to_m2(15)"), Ok(Value::Float(10_000.0)));
+        assert_eq!(eval(&ctx, "mu_to_m2(15u)"), Ok(Value::Float(10_000.0)));
+        assert_eq!(eval(&ctx, "mu_to_m2(30) >= 20000.0"), Ok(Value::Bool(true)));
+        let e = eval(&ctx, "mu_to_m2('15')").unwrap_err();
+        assert_eq!(message(&e), "expects a number of 亩, got string");
+        let e = eval(&ctx, "mu_to_m2(null)").unwrap_err();
+        assert_eq!(message(&e), "expects a number of 亩, got null");
+    }
+
+    #[test]
+    fn registration() {
+        // every name is free in the standard environment
+        let mut ctx = Context::default();
+        assert_eq!(register(&mut ctx, Arc::new(table())), Ok(()));
+        // registering again replaces the functions
+        assert_eq!(register(&mut ctx, Arc::new(table())), Ok(()));
+        assert_eq!(
+            eval(&ctx, "uscc_valid('91350100M000100Y43')"),
+            Ok(Value::Bool(true))
+        );
+        // a child scope would silently drop them
+        let mut child = ctx.new_inner_scope();
+        let e = register(&mut child, Arc::new(table())).unwrap_err();
+        assert!(e.contains("root CEL context"), "{e}");
+        // an empty context works too
+        let mut empty = Context::empty();
+        assert_eq!(register(&mut empty, Arc::new(table())), Ok(()));
     }
 }

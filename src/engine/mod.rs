@@ -19,7 +19,7 @@ use crate::profile::Profile;
 use crate::rulebook::load::DOCUMENT_ROOTS;
 use crate::rulebook::refs::{Path, Seg};
 use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
-use crate::text::{Text, number};
+use crate::text::{Text, number, precise};
 use functions::SizeTable;
 
 /// The name of the size-classification table in the rulebooks.
@@ -698,7 +698,7 @@ impl Run<'_> {
                 .map_or_else(|| "—".to_owned(), |n| self.show(n));
         }
         if let Some(Ok(v)) = self.metrics.get(name) {
-            return number(*v);
+            return precise(*v);
         }
         if let Some(p) = self.engine.params.get(name) {
             return p.value.display();
@@ -760,7 +760,7 @@ impl Run<'_> {
                 })
                 .collect();
             let result = match self.metrics.get(name) {
-                Some(Ok(v)) => format!("{}{}", number(*v), metric.unit.as_deref().unwrap_or("")),
+                Some(Ok(v)) => format!("{}{}", precise(*v), metric.unit.as_deref().unwrap_or("")),
                 _ => "—".to_owned(),
             };
             trace.metrics.push(MetricTrace {

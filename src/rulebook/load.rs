@@ -341,7 +341,6 @@ fn convert_rule(
     book: &str,
     errors: &mut Vec<Finding>,
 ) -> Option<Rule> {
-    let before = errors.len();
     let source = node.get("source");
     let mut when = node
         .get("when")
@@ -395,9 +394,8 @@ fn convert_rule(
             });
         }
     }
-    if errors.len() > before {
-        return None;
-    }
+    // A rule with errors is kept (without its broken expressions), so that the checks across
+    // rulebooks still see its id; the load fails anyway.
     let severity = match str_of(node, "severity") {
         Some("warning") => Severity::Warning,
         Some("info") => Severity::Info,

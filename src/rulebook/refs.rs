@@ -93,14 +93,42 @@ fn path_of(expr: &IdedExpr, scope: &Scope) -> Option<Option<Path>> {
                 p
             }))
         }
+        // `P.filter(t, …)` is a list of items of P: what is read from its items is read from P's.
+        Expr::Comprehension(c) if keeps_items(c) => path_of(&c.iter_range, scope)?.map(Some),
         _ => None,
     }
 }
 
+/// A comprehension whose result holds items of its range unchanged (`filter`): its step
+/// appends the item itself (`accu + [t]`).
+fn keeps_items(c: &cel::common::ast::ComprehensionExpr) -> bool {
+    let mut todo = vec![&c.loop_step];
+    while let Some(e) = todo.pop() {
+        match &e.expr {
+            Expr::List(list)
+                if list
+                    .elements
+                    .iter()
+                    .any(|el| matches!(&el.expr, Expr::Ident(n) if *n == c.iter_var)) =>
+            {
+                return true;
+            }
+            Expr::Call(call) => {
+                todo.extend(call.target.as_deref());
+                todo.extend(call.args.iter());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 fn walk(expr: &IdedExpr, scope: &Scope, out: &mut Vec<Path>) {
-    if let Some(path) = path_of(expr, scope) {
-        out.extend(path);
-        return;
+    if matches!(expr.expr, Expr::Ident(_) | Expr::Select(_)) {
+        if let Some(path) = path_of(expr, scope) {
+            out.extend(path);
+            return;
+        }
     }
     match &expr.expr {
         Expr::Select(select) => walk(&select.operand, scope, out),
@@ -126,6 +154,9 @@ fn walk(expr: &IdedExpr, scope: &Scope, out: &mut Vec<Path>) {
         }
         Expr::Comprehension(c) => {
             let mut inner = scope.clone();
+            if matches!(c.iter_range.expr, Expr::Comprehension(_)) {
+                walk(&c.iter_range, scope, out);
+            }
             match path_of(&c.iter_range, scope) {
                 Some(Some(range)) => {
                     let mut item = range.clone();
@@ -151,8 +182,23 @@ fn walk(expr: &IdedExpr, scope: &Scope, out: &mut Vec<Path>) {
                 inner.insert(v2.clone(), None);
             }
             inner.insert(c.accu_var.clone(), None);
+            let item = inner.get(&c.iter_var).cloned().flatten();
+            let start = out.len();
             for part in [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result] {
                 walk(part, &inner, out);
+            }
+            // A filter hands its items on; whoever uses the result says what of them is read.
+            if keeps_items(c) {
+                if let Some(item) = item {
+                    let mut index = start;
+                    while index < out.len() {
+                        if out.get(index) == Some(&item) {
+                            out.remove(index);
+                        } else {
+                            index += 1;
+                        }
+                    }
+                }
             }
         }
         Expr::List(list) => list.elements.iter().for_each(|e| walk(e, scope, out)),
@@ -254,6 +300,14 @@ mod tests {
         assert_eq!(
             dotted("size(tenants.filter(t, t.status == '入驻')) == totals.tenants"),
             ["tenants[*].", "tenants[*].status", "totals.tenants"]
+        );
+    }
+
+    #[test]
+    fn filtered_items_are_read_through_the_filter() {
+        assert_eq!(
+            dotted("sum(tenants.filter(t, t.status == '入驻').map(x, x.employees))"),
+            ["tenants[*].", "tenants[*].employees", "tenants[*].status"]
         );
     }
 

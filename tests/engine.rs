@@ -1,0 +1,320 @@
+//! The rules engine end to end: rulebooks, profiles, dates, traces, not-applicable reasons.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::{parkcheck, root};
+use serde_json::Value;
+
+const EXAMPLE: &str = "fixtures/examples/puyuan-sweater-park.yaml";
+
+/// The Puyuan example with one line replaced, written to a temporary file.
+fn variant(dir: &tempfile::TempDir, name: &str, from: &str, to: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(root().join(EXAMPLE)).unwrap();
+    assert!(text.contains(from), "`{from}` not in the example");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+fn json(args: &[&str], paths: &[&std::path::Path]) -> (i32, Value) {
+    let output = parkcheck()
+        .args(["check", "--format", "json"])
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    (output.status.code().unwrap(), report)
+}
+
+fn low_plot_ratio(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    variant(
+        dir,
+        "low.yaml",
+        "built_area_m2: 426000",
+        "built_area_m2: 180000",
+    )
+}
+
+#[test]
+fn unverified_rule_warns_with_its_calculation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, report) = json(&[], &[&low_plot_ratio(&dir)]);
+    assert_eq!(code, 0, "a warning does not fail the run: {report:#}");
+    let f = &report["findings"][0];
+    assert_eq!(f["rule"], "REC-007");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["pointer"], "/buildings/built_area_m2");
+    assert!(
+        f["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("阈值未经官方文本确认")
+    );
+    assert_eq!(f["citation"]["confidence"], "unverified");
+    let metric = &f["trace"]["metrics"][0];
+    assert_eq!(metric["name"], "plot_ratio");
+    assert_eq!(metric["result"], "1.0547");
+    let inputs: Vec<&str> = metric["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["buildings.built_area_m2", "land.actual_area_mu"]);
+    assert_eq!(f["trace"]["params"][0]["name"], "min_plot_ratio");
+    assert_eq!(f["trace"]["params"][0]["value"], "1.2");
+    // --fail-on warning makes it fail.
+    let (code, _) = json(&["--fail-on", "warning"], &[&low_plot_ratio(&dir)]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_profile_confirms_a_parameter_and_sets_severities() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("bureau.yaml");
+    std::fs::write(
+        &profile,
+        "profile: {name: test bureau}\nparams:\n  min_plot_ratio: {value: 1.1, source: \"嘉经信〔2026〕1号 第三条\"}\n",
+    )
+    .unwrap();
+    let low = low_plot_ratio(&dir);
+    let (code, report) = json(&["--profile", profile.to_str().unwrap()], &[&low]);
+    assert_eq!(code, 0, "{report:#}");
+    let f = &report["findings"][0];
+    // Confirmed: the rule keeps its declared severity (REC-007 is a warning in the catalogue).
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["citation"]["confidence"], "official");
+    assert!(!f["message"]["zh"].as_str().unwrap().contains("未经官方"));
+    assert_eq!(f["trace"]["params"][0]["value"], "1.1");
+    assert_eq!(
+        f["trace"]["params"][0]["source"],
+        "嘉经信〔2026〕1号 第三条"
+    );
+    // Severity overrides and disabling.
+    std::fs::write(&profile, "severity: {REC-007: error}\n").unwrap();
+    let (code, report) = json(&["--profile", profile.to_str().unwrap()], &[&low]);
+    assert_eq!(
+        (code, &report["findings"][0]["severity"]),
+        (1, &Value::from("error"))
+    );
+    std::fs::write(&profile, "severity: {REC-007: info}\n").unwrap();
+    let (_, report) = json(&["--profile", profile.to_str().unwrap()], &[&low]);
+    assert_eq!(report["findings"][0]["severity"], "info");
+    std::fs::write(&profile, "disable: [REC-007]\n").unwrap();
+    let (code, report) = json(&["--profile", profile.to_str().unwrap()], &[&low]);
+    assert_eq!((code, report["findings"].as_array().unwrap().len()), (0, 0));
+}
+
+#[test]
+fn unknown_names_in_a_profile_are_errors_with_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("bad.yaml");
+    std::fs::write(
+        &profile,
+        "params:\n  min_plot_ration: {value: 1.5, source: x}\nseverity: {NOPE-001: error}\n",
+    )
+    .unwrap();
+    let output = parkcheck()
+        .args(["check", "--color", "never", "--profile"])
+        .arg(&profile)
+        .arg(EXAMPLE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("unknown parameter `min_plot_ration`"), "{out}");
+    assert!(out.contains("did you mean `min_plot_ratio`"), "{out}");
+    assert!(out.contains("unknown rule `NOPE-001`"), "{out}");
+    assert!(out.contains("bad.yaml:2:3"), "{out}");
+}
+
+#[test]
+fn as_of_selects_the_rules_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let low = low_plot_ratio(&dir);
+    // REC-007 is in force from 2018-01-01.
+    let (_, report) = json(&["--as-of", "2017-06-30", "--show-passed"], &[&low]);
+    assert!(
+        report["findings"].as_array().unwrap().is_empty(),
+        "{report:#}"
+    );
+    let rules: Vec<&str> = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"REC-007"), "{rules:?}");
+    assert!(rules.contains(&"SIZE-001"), "{rules:?}");
+    parkcheck()
+        .args(["check", "--as-of", "2025-13-01", EXAMPLE])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_missing_input_is_not_applicable_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(&dir, "no-land.yaml", "  actual_area_mu: 256\n", "");
+    let (_, report) = json(&["--show-passed"], &[&file]);
+    let outcome = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == "REC-007")
+        .unwrap()
+        .clone();
+    assert_eq!(outcome["status"], "not_applicable");
+    assert_eq!(outcome["reason"]["en"], "land.actual_area_mu absent");
+    // The schema reports the missing field; the rule does not pretend to pass or fail.
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "REC-007")
+    );
+}
+
+#[test]
+fn show_passed_lists_every_rule_in_force() {
+    let (_, report) = json(
+        &["--show-passed"],
+        &[std::path::Path::new(
+            "fixtures/examples/xiuzhou-digital-service-park.yaml",
+        )],
+    );
+    let outcomes = report["outcomes"].as_array().unwrap();
+    let status = |id: &str| {
+        outcomes
+            .iter()
+            .find(|o| o["rule"] == id)
+            .map(|o| o["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(status("FORM-018").as_deref(), Some("passed"));
+    assert_eq!(status("REC-007").as_deref(), Some("not_applicable"));
+    let human = parkcheck()
+        .args([
+            "check",
+            "--show-passed",
+            "--color",
+            "never",
+            "--lang",
+            "en",
+            "fixtures/examples/xiuzhou-digital-service-park.yaml",
+        ])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        human.contains("REC-007    not applicable: condition not met: park.type == '生产制造类'"),
+        "{human}"
+    );
+}
+
+#[test]
+fn broken_rulebooks_report_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(root().join("rules/star.yaml")).unwrap();
+    std::fs::write(dir.path().join("star.yaml"), &good).unwrap();
+    let broken = r#"rulebook:
+  id: broken
+  title: {zh: 坏, en: broken}
+  issuer: x
+  version: "1"
+  effective: {from: 2020-01-01}
+rules:
+  - id: STAR-001
+    title: {zh: 重复, en: duplicate}
+    source: {clause: x, confidence: derived}
+    severity: error
+    assert: park.name ==
+    message: {zh: 甲, en: a}
+    help: {zh: 乙, en: b}
+  - id: BRK-002
+    title: {zh: 未知参数, en: unknown param}
+    source: {clause: x, confidence: derived}
+    severity: error
+    assert: params.nope > 1 && frobnicate(park.name)
+    message: {zh: "{nothing}", en: a}
+    help: {zh: 乙, en: b}
+"#;
+    std::fs::write(dir.path().join("broken.yaml"), broken).unwrap();
+    let output = parkcheck()
+        .args(["rules", "lint", "--color", "never", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let out = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "CEL syntax error",
+        "unknown parameter `nope`",
+        "unknown function `frobnicate`",
+        "unknown placeholder {nothing}",
+        "duplicate rule id `STAR-001`",
+    ] {
+        assert!(out.contains(needle), "`{needle}` not in:\n{out}");
+    }
+    // An unknown field in a rulebook is a schema error with a suggestion.
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        good.replace("severity: error", "severty: error")
+            .replace("id: star", "id: star2")
+            .replace("STAR-001", "STAR-901"),
+    )
+    .unwrap();
+    let output = parkcheck()
+        .args(["rules", "lint", "--color", "never", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{out}");
+    assert!(out.contains("did you mean `severity`"), "{out}");
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let output = parkcheck()
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rules: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rec = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "REC-007")
+        .unwrap();
+    assert_eq!(rec["severity"], "warning");
+    assert_eq!(rec["confidence"], "unverified");
+    assert_eq!(rec["rulebook"], "zj-recognition");
+    assert_eq!(rec["effective_from"], "2018-01-01");
+    let output = parkcheck()
+        .args(["explain", "REC-007", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "REC-007",
+        "min_plot_ratio = 1.2",
+        "unverified",
+        "how to fix",
+        "failing example",
+        "passing example",
+    ] {
+        assert!(text.contains(needle), "`{needle}` not in:\n{text}");
+    }
+    parkcheck().args(["explain", "NOPE-001"]).assert().code(2);
+}

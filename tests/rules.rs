@@ -1,0 +1,105 @@
+//! Every rule against its fixtures, and the rules' own hygiene.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::root;
+use parkcheck::document::Limits;
+use parkcheck::engine::Engine;
+use parkcheck::profile::Profile;
+use parkcheck::rulebook::{BUNDLED, load_rulebooks};
+
+fn engine() -> Engine {
+    let files = BUNDLED
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), t.as_bytes().to_vec()))
+        .collect();
+    let rules = load_rulebooks(files, &Limits::default()).unwrap_or_else(|r| panic!("{r:#?}"));
+    Engine::new(rules, Profile::bundled_default().unwrap()).unwrap()
+}
+
+#[test]
+fn every_rule_passes_its_fixtures() {
+    let results = parkcheck::ruletest::run(&engine(), &root().join("fixtures/rules"));
+    let failed: Vec<_> = results.iter().filter(|r| !r.ok()).collect();
+    assert!(
+        failed.is_empty(),
+        "{}",
+        parkcheck::ruletest::render(&results)
+    );
+}
+
+#[test]
+fn every_rule_cites_its_source_and_speaks_both_languages() {
+    let engine = engine();
+    for (book, rule) in engine.rules().rules() {
+        let id = &rule.id;
+        assert!(!rule.clause.trim().is_empty(), "{id}: no clause");
+        assert!(
+            !book.title.zh.is_empty() && !book.title.en.is_empty(),
+            "{id}: rulebook title"
+        );
+        for text in [&rule.title, &rule.help]
+            .into_iter()
+            .chain(rule.checks.iter().map(|c| &c.message))
+        {
+            assert!(
+                !text.zh.trim().is_empty() && !text.en.trim().is_empty(),
+                "{id}: {text:?}"
+            );
+            assert!(
+                text.zh
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{id}: zh text without Chinese: {}",
+                text.zh
+            );
+        }
+        assert!(!rule.checks.is_empty(), "{id}: no check");
+    }
+}
+
+#[test]
+fn bundled_rulebooks_are_the_files_in_rules() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("rules"))
+        .unwrap()
+        .map(|e| format!("rules/{}", e.unwrap().file_name().to_str().unwrap()))
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    on_disk.sort();
+    let mut bundled: Vec<String> = BUNDLED.iter().map(|(n, _)| (*n).to_owned()).collect();
+    bundled.sort();
+    assert_eq!(bundled, on_disk);
+    for (name, text) in BUNDLED {
+        assert_eq!(
+            std::fs::read_to_string(root().join(name)).unwrap(),
+            *text,
+            "{name} is stale in the binary"
+        );
+    }
+}
+
+#[test]
+fn the_default_profile_reports_unverified_rules_as_warnings() {
+    let profile = Profile::bundled_default().unwrap();
+    assert_eq!(
+        profile.unverified_severity,
+        parkcheck::finding::Severity::Warning
+    );
+    assert!(profile.params.is_empty() && profile.disable.is_empty() && profile.severity.is_empty());
+    let engine = engine();
+    for (_, rule) in engine.rules().rules() {
+        if engine.confidence(rule) == parkcheck::finding::Confidence::Unverified {
+            assert!(
+                engine.severity(rule) <= parkcheck::finding::Severity::Warning,
+                "{}",
+                rule.id
+            );
+        }
+    }
+}
