@@ -140,9 +140,18 @@ impl Engine {
             .filter(|(_, steps)| !steps.is_empty())
             .collect();
         let mut item_steps: HashMap<Pointer, Vec<Vec<Seg>>> = HashMap::new();
-        for check in rules.rules().flat_map(|(_, r)| r.checks.iter()) {
-            if let Some(list) = &check.for_each {
-                let steps = bind::steps_under(check.exprs().flat_map(|e| e.paths.iter()), "it");
+        let per_item = rules
+            .rules()
+            .flat_map(|(_, r)| r.checks.iter())
+            .filter_map(|c| Some((c.for_each.as_ref()?, c.exprs().collect::<Vec<_>>())))
+            .chain(
+                rules
+                    .metrics()
+                    .filter_map(|m| Some((m.over.as_ref()?, vec![&m.expr]))),
+            );
+        for (list, exprs) in per_item {
+            {
+                let steps = bind::steps_under(exprs.iter().flat_map(|e| e.paths.iter()), "it");
                 let entry = item_steps.entry(list.clone()).or_default();
                 entry.extend(steps);
                 entry.sort();
@@ -236,6 +245,28 @@ impl Engine {
             Some(Value::Str(s)) => Some(s.as_str()),
             _ => None,
         };
+        // The items of each list that checks go through, bound once and shared by those checks.
+        let items: HashMap<&Pointer, Vec<bind::Item<'_>>> = self
+            .item_steps
+            .iter()
+            .filter_map(|(list, steps)| {
+                let Some(Node {
+                    value: Value::Seq(nodes),
+                    ..
+                }) = doc.get(list)
+                else {
+                    return None;
+                };
+                let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
+                Some((
+                    list,
+                    nodes
+                        .iter()
+                        .map(|n| bind::Item(bind::project(n, &refs)))
+                        .collect(),
+                ))
+            })
+            .collect();
         let mut ctx = Context::with_env(Arc::clone(&self.env));
         // Registration only fails on a name clash, which the tests rule out.
         let _ = functions::register(&mut ctx, Arc::clone(&self.sizes));
@@ -244,10 +275,10 @@ impl Engine {
         for (root, steps) in &self.doc_steps {
             if let Some(node) = doc.root.get(root) {
                 let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
-                ctx.add_variable_from_value(root.as_str(), bind::project(node, &refs));
+                ctx.add_variable_as_val(root.as_str(), bind::project(node, &refs));
             }
         }
-        let metrics = self.metrics(doc, &ctx);
+        let metrics = self.metrics(doc, &ctx, &items);
         let metric_map: HashMap<String, Cel> = metrics
             .iter()
             .filter_map(|(name, r)| r.as_ref().ok().map(|v| (name.clone(), Cel::Float(*v))))
@@ -258,7 +289,7 @@ impl Engine {
             doc,
             ctx: &ctx,
             metrics: &metrics,
-            items: HashMap::new(),
+            items: &items,
             evaluation: Evaluation::default(),
         };
         for (book, rule) in self.rules.rules() {
@@ -278,14 +309,43 @@ impl Engine {
         run.evaluation
     }
 
-    fn metrics(
+    fn metrics<'v>(
         &self,
         doc: &Document,
-        ctx: &Context<'_, '_>,
+        ctx: &Context<'_, 'v>,
+        items: &'v HashMap<&Pointer, Vec<bind::Item<'v>>>,
     ) -> BTreeMap<String, Result<f64, Reason>> {
         self.rules
             .metrics()
             .map(|m| {
+                if let Some(list) = &m.over {
+                    let result = match items.get(list) {
+                        Some(items) => items.iter().zip(list_nodes(doc, list)).try_fold(
+                            0.0,
+                            |acc, (item, node)| {
+                                let mut scope = ctx.new_inner_scope();
+                                scope.set_variable_resolver(item);
+                                match m.expr.program.execute(&scope) {
+                                    Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
+                                    Ok(value) => {
+                                        as_number(&value).map(|n| acc + n).ok_or_else(|| {
+                                            Text::new(
+                                                format!("指标 {} 不是数值", m.name),
+                                                format!("metric {} is not a number", m.name),
+                                            )
+                                        })
+                                    }
+                                    Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
+                                }
+                            },
+                        ),
+                        None => Err(Text::new(
+                            format!("缺少 {}", list.dotted()),
+                            format!("{} absent", list.dotted()),
+                        )),
+                    };
+                    return (m.name.clone(), result.map(round));
+                }
                 let result = match m.expr.program.execute(ctx) {
                     Ok(value) => as_number(&value).map(round).ok_or_else(|| {
                         Text::new(
@@ -348,6 +408,14 @@ pub const FUNCTIONS: &[&str] = &[
     "years_between",
     "mu_to_m2",
 ];
+
+/// The items of the list at `list` (none when it is not a list).
+fn list_nodes<'d>(doc: &'d Document, list: &Pointer) -> &'d [Node] {
+    match doc.get(list).map(|n| &n.value) {
+        Some(Value::Seq(nodes)) => nodes,
+        _ => &[],
+    }
+}
 
 fn finite(v: f64, m: &Metric) -> Result<f64, Reason> {
     if v.is_finite() {
@@ -428,13 +496,13 @@ fn absent(path: &Path, doc: &Document, item: Option<&Node>) -> Option<String> {
 }
 
 /// The state of evaluating one submission.
-struct Run<'a> {
+struct Run<'a, 'v> {
     engine: &'a Engine,
     doc: &'a Document,
-    ctx: &'a Context<'a, 'a>,
+    ctx: &'a Context<'a, 'v>,
     metrics: &'a BTreeMap<String, Result<f64, Reason>>,
-    /// Per `for_each` list, its items as CEL values (projected once, shared by its rules).
-    items: HashMap<Pointer, Vec<Cel>>,
+    /// Per `for_each` list, its items bound as CEL values (once, shared by the checks).
+    items: &'v HashMap<&'a Pointer, Vec<bind::Item<'v>>>,
     evaluation: Evaluation,
 }
 
@@ -445,7 +513,7 @@ enum Verdict {
     NotApplicable(Reason),
 }
 
-impl Run<'_> {
+impl<'v> Run<'_, 'v> {
     fn rule(&mut self, book: &Rulebook, rule: &Rule) {
         let before = self.evaluation.findings.len();
         let status = match self.rule_status(book, rule) {
@@ -518,10 +586,10 @@ impl Run<'_> {
                 ));
                 continue;
             }
-            let items = self.items_of(list, nodes);
+            let items = self.items.get(list).map_or(&[][..], Vec::as_slice);
             for (index, (item, node)) in items.iter().zip(nodes.iter()).enumerate() {
                 let mut scope = self.ctx.new_inner_scope();
-                scope.add_variable_from_value("it", item.clone());
+                scope.set_variable_resolver(item);
                 let verdict = self.check(check, &scope, Some(node));
                 tally(
                     verdict,
@@ -537,22 +605,6 @@ impl Run<'_> {
         } else {
             Err(why_not.unwrap_or_else(|| Text::new("没有适用的检查项", "no check applied")))
         }
-    }
-
-    fn items_of(&mut self, list: &Pointer, nodes: &[Node]) -> Vec<Cel> {
-        if let Some(items) = self.items.get(list) {
-            return items.clone();
-        }
-        let steps = self
-            .engine
-            .item_steps
-            .get(list)
-            .cloned()
-            .unwrap_or_default();
-        let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
-        let items: Vec<Cel> = nodes.iter().map(|n| bind::project(n, &refs)).collect();
-        self.items.insert(list.clone(), items.clone());
-        items
     }
 
     /// Why an expression cannot be evaluated because a metric it uses could not be computed.
@@ -741,23 +793,32 @@ impl Run<'_> {
             if trace.metrics.iter().any(|m| m.name == name) {
                 continue;
             }
-            let inputs = metric
-                .expr
-                .paths
-                .iter()
-                .filter(|p| p.root != "params" && p.root != "metrics")
-                .filter_map(|p| {
-                    let fields = p.fields()?;
-                    let pointer = fields
+            let over = metric.over.as_ref().map(|list| TraceInput {
+                path: format!("{}[*]", list.dotted()),
+                value: format!("{} 项 / items", list_nodes(self.doc, list).len()),
+                pointer: Some(list.clone()),
+            });
+            let inputs = over
+                .into_iter()
+                .chain(
+                    metric
+                        .expr
+                        .paths
                         .iter()
-                        .fold(Pointer::root().join(&p.root), |acc, f| acc.join(f));
-                    let node = self.doc.get(&pointer);
-                    Some(TraceInput {
-                        path: p.dotted(),
-                        value: node.map_or_else(|| "—".to_owned(), |n| self.show(n)),
-                        pointer: node.map(|_| pointer),
-                    })
-                })
+                        .filter(|p| !matches!(p.root.as_str(), "params" | "metrics" | "it"))
+                        .filter_map(|p| {
+                            let fields = p.fields()?;
+                            let pointer = fields
+                                .iter()
+                                .fold(Pointer::root().join(&p.root), |acc, f| acc.join(f));
+                            let node = self.doc.get(&pointer);
+                            Some(TraceInput {
+                                path: p.dotted(),
+                                value: node.map_or_else(|| "—".to_owned(), |n| self.show(n)),
+                                pointer: node.map(|_| pointer),
+                            })
+                        }),
+                )
                 .collect();
             let result = match self.metrics.get(name) {
                 Some(Ok(v)) => format!("{}{}", precise(*v), metric.unit.as_deref().unwrap_or("")),

@@ -317,6 +317,7 @@ fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
         book.metrics.push(Metric {
             name: entry.key.clone(),
             rulebook: id.clone(),
+            over: str_of(&entry.value, "over").map(list_pointer),
             expr,
             formula: text_of(&entry.value, "formula").unwrap_or_default(),
             unit: str_of(&entry.value, "unit").map(str::to_owned),
@@ -519,7 +520,7 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     Some(m.expr.span),
                 ));
             }
-            check_refs(&m.expr, false, false, &params, &metrics, errors);
+            check_refs(&m.expr, m.over.is_some(), false, &params, &metrics, errors);
         }
         for rule in &book.rules {
             if let Some(when) = &rule.when {

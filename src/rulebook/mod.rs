@@ -113,6 +113,10 @@ pub struct Param {
 pub struct Metric {
     pub name: String,
     pub rulebook: String,
+    /// With `over`, the expression is evaluated for each item (`it`) and the results summed
+    /// (`true` counts 1): a count or a total in one linear pass, where a CEL `filter` would
+    /// copy its growing list at every step.
+    pub over: Option<Pointer>,
     pub expr: Expr,
     pub formula: Text,
     pub unit: Option<String>,
