@@ -115,21 +115,7 @@ impl Profile {
         };
         if let Some(Value::Map(entries)) = root.get("params").map(|n| &n.value) {
             for e in entries {
-                let value = match e.value.get("value").map(|v| &v.value) {
-                    Some(Value::Int(i)) => ParamValue::Number(*i as f64),
-                    Some(Value::Float(f)) => ParamValue::Number(*f),
-                    Some(Value::Seq(items)) => ParamValue::List(
-                        items
-                            .iter()
-                            .filter_map(|i| match &i.value {
-                                Value::Str(s) => Some(s.clone()),
-                                _ => None,
-                            })
-                            .collect(),
-                    ),
-                    Some(Value::Str(s)) => ParamValue::Text(s.clone()),
-                    _ => ParamValue::Text(String::new()),
-                };
+                let value = ParamValue::from_node(e.value.get("value"));
                 profile.params.insert(
                     e.key.clone(),
                     ParamSetting {

@@ -81,6 +81,38 @@ pub enum UsccProblem {
     },
 }
 
+impl UsccProblem {
+    /// The problem in Chinese, for messages.
+    #[must_use]
+    pub fn zh(&self) -> String {
+        match *self {
+            UsccProblem::Length { found } => {
+                format!("长度为 {found} 位，统一社会信用代码应为 {USCC_LEN} 位")
+            }
+            UsccProblem::Charset { position, found } => {
+                let upper = found.to_ascii_uppercase();
+                if found.is_ascii_lowercase() && uscc_value(upper).is_some() {
+                    format!("第 {position} 位“{found}”是小写字母，应写作大写“{upper}”")
+                } else if matches!(upper, 'I' | 'O' | 'Z' | 'S' | 'V') {
+                    format!(
+                        "第 {position} 位“{found}”不会出现在统一社会信用代码中（不用 I、O、Z、S、V）"
+                    )
+                } else {
+                    format!(
+                        "第 {position} 位“{found}”不是允许的字符（0-9、A-H、J-N、P-R、T-U、W-Y）"
+                    )
+                }
+            }
+            UsccProblem::Region { position, found } => {
+                format!("第 {position} 位“{found}”不是数字；第 3–8 位是登记管理机关行政区划码")
+            }
+            UsccProblem::CheckCharacter { expected, found } => {
+                format!("校验码（第 18 位）为“{found}”，按前 17 位计算应为“{expected}”")
+            }
+        }
+    }
+}
+
 impl fmt::Display for UsccProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {

@@ -271,6 +271,12 @@ impl Engine {
         // Registration only fails on a name clash, which the tests rule out.
         let _ = functions::register(&mut ctx, Arc::clone(&self.sizes));
         let _ = ctx.add_function("sum", sum);
+        let _ = ctx.add_function("uscc_problem", |code: Arc<String>| {
+            functions::uscc_problem(&code).map_or_else(String::new, |p| p.to_string())
+        });
+        let _ = ctx.add_function("uscc_problem_zh", |code: Arc<String>| {
+            functions::uscc_problem(&code).map_or_else(String::new, |p| p.zh())
+        });
         ctx.add_variable_from_value("params", self.params_value.clone());
         for (root, steps) in &self.doc_steps {
             if let Some(node) = doc.root.get(root) {
@@ -400,6 +406,8 @@ pub const FUNCTIONS: &[&str] = &[
     "timestamp",
     "has",
     "sum",
+    "uscc_problem",
+    "uscc_problem_zh",
     "uscc_valid",
     "size_class",
     "size_explain",

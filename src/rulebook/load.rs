@@ -281,21 +281,7 @@ fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
     };
     for entry in entries(root.get("params")) {
         let p = &entry.value;
-        let value = match p.get("value").map(|v| &v.value) {
-            Some(Value::Int(i)) => ParamValue::Number(*i as f64),
-            Some(Value::Float(f)) => ParamValue::Number(*f),
-            Some(Value::Str(s)) => ParamValue::Text(s.clone()),
-            Some(Value::Seq(items)) => ParamValue::List(
-                items
-                    .iter()
-                    .filter_map(|i| match &i.value {
-                        Value::Str(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            _ => ParamValue::Text(String::new()),
-        };
+        let value = ParamValue::from_node(p.get("value"));
         book.params.push(Param {
             name: entry.key.clone(),
             rulebook: id.clone(),

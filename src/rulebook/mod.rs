@@ -85,6 +85,28 @@ pub enum ParamValue {
 }
 
 impl ParamValue {
+    /// A parameter value as written in a rulebook or profile (the schemas allow a number, a
+    /// text or a list of texts).
+    #[must_use]
+    pub fn from_node(node: Option<&crate::document::Node>) -> Self {
+        use crate::document::Value;
+        match node.map(|n| &n.value) {
+            Some(Value::Int(i)) => Self::Number(*i as f64),
+            Some(Value::Float(f)) => Self::Number(*f),
+            Some(Value::Seq(items)) => Self::List(
+                items
+                    .iter()
+                    .filter_map(|i| match &i.value {
+                        Value::Str(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Some(Value::Str(s)) => Self::Text(s.clone()),
+            _ => Self::Text(String::new()),
+        }
+    }
+
     #[must_use]
     pub fn display(&self) -> String {
         match self {
