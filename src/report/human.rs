@@ -80,12 +80,9 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
-/// A label is one line: both languages side by side.
+/// One line in the chosen language(s): `中文 / English` when both.
 fn inline(text: &Text, lang: Lang) -> String {
-    match lang {
-        Lang::Both if text.zh != text.en => format!("{} / {}", text.zh, text.en),
-        _ => text.render(lang),
-    }
+    text.render_inline(lang)
 }
 
 /// Renders every finding of every file, then the summary.
@@ -127,11 +124,6 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
     out
 }
 
-/// One line in the chosen language(s), `zh / en` when both.
-fn pick(text: &Text, lang: Lang) -> String {
-    inline(text, lang)
-}
-
 /// The citation and the calculation of a finding, indented under its snippet.
 fn provenance(finding: &Finding, lang: Lang) -> String {
     let mut out = String::new();
@@ -143,20 +135,20 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
         } else {
             c.document.zh.clone()
         };
-        let label = pick(&Text::new("依据", "source"), lang);
+        let label = inline(&Text::new("依据", "source"), lang);
         out.push_str(&format!(
             "  {label}: {document} {} [{}]\n",
             c.clause,
-            pick(&confidence, lang)
+            inline(&confidence, lang)
         ));
     }
     if let Some(trace) = &finding.trace {
         out.push_str(&format!(
             "  {}:\n",
-            pick(&Text::new("计算", "calculation"), lang)
+            inline(&Text::new("计算", "calculation"), lang)
         ));
         for m in &trace.metrics {
-            out.push_str(&format!("    {}\n", pick(&m.formula, lang)));
+            out.push_str(&format!("    {}\n", inline(&m.formula, lang)));
             for input in &m.inputs {
                 let at = input
                     .pointer
@@ -173,7 +165,7 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
                 "    {} = {}{unit} [{}] {}\n",
                 p.name,
                 p.value,
-                pick(&confidence, lang),
+                inline(&confidence, lang),
                 p.source
             ));
         }
@@ -187,16 +179,16 @@ fn outcomes(report: &FileReport, lang: Lang) -> String {
     let mut out = format!("{}:\n", report.source.name());
     for o in &report.outcomes {
         let line = match &o.status {
-            OutcomeStatus::Passed => pick(&Text::new("通过", "passed"), lang),
-            OutcomeStatus::Failed(n) => pick(
+            OutcomeStatus::Passed => inline(&Text::new("通过", "passed"), lang),
+            OutcomeStatus::Failed(n) => inline(
                 &Text::new(format!("未通过（{n} 项）"), format!("failed ({n})")),
                 lang,
             ),
             OutcomeStatus::NotApplicable(reason) => {
                 format!(
                     "{}: {}",
-                    pick(&Text::new("不适用", "not applicable"), lang),
-                    pick(reason, lang)
+                    inline(&Text::new("不适用", "not applicable"), lang),
+                    inline(reason, lang)
                 )
             }
         };
