@@ -34,13 +34,9 @@ fn json(args: &[&str], paths: &[&std::path::Path]) -> (i32, Value) {
     (output.status.code().unwrap(), report)
 }
 
-fn low_plot_ratio(dir: &tempfile::TempDir) -> std::path::PathBuf {
-    variant(
-        dir,
-        "low.yaml",
-        "built_area_m2: 426000",
-        "built_area_m2: 180000",
-    )
+/// A manufacturing park whose plot ratio (0.95) is below the default minimum, and nothing else wrong.
+fn low_plot_ratio(_dir: &tempfile::TempDir) -> std::path::PathBuf {
+    root().join("fixtures/rules/REC-007/fail.yaml")
 }
 
 #[test]
@@ -61,7 +57,7 @@ fn unverified_rule_warns_with_its_calculation() {
     assert_eq!(f["citation"]["confidence"], "unverified");
     let metric = &f["trace"]["metrics"][0];
     assert_eq!(metric["name"], "plot_ratio");
-    assert_eq!(metric["result"], "1.0547");
+    assert_eq!(metric["result"], "0.95");
     let inputs: Vec<&str> = metric["inputs"]
         .as_array()
         .unwrap()

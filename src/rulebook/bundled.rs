@@ -12,4 +12,17 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../rules/zj-recognition.yaml"),
     ),
     ("rules/star.yaml", include_str!("../../rules/star.yaml")),
+    ("rules/land.yaml", include_str!("../../rules/land.yaml")),
+    (
+        "rules/jx-standard.yaml",
+        include_str!("../../rules/jx-standard.yaml"),
+    ),
+    (
+        "rules/jx-filing.yaml",
+        include_str!("../../rules/jx-filing.yaml"),
+    ),
+    (
+        "rules/jx-upstairs.yaml",
+        include_str!("../../rules/jx-upstairs.yaml"),
+    ),
 ];

@@ -360,6 +360,7 @@ fn convert_rule(
                 message: text_of(node, "message").unwrap_or_default(),
                 for_each: rule_list.clone(),
                 values: values_of(doc, node, pointer, errors),
+                severity: None,
             });
         }
     }
@@ -378,16 +379,13 @@ fn convert_rule(
                     .map(list_pointer)
                     .or_else(|| rule_list.clone()),
                 values: values_of(doc, c, &cp, errors),
+                severity: str_of(c, "severity").map(severity_of),
             });
         }
     }
     // A rule with errors is kept (without its broken expressions), so that the checks across
     // rulebooks still see its id; the load fails anyway.
-    let severity = match str_of(node, "severity") {
-        Some("warning") => Severity::Warning,
-        Some("info") => Severity::Info,
-        _ => Severity::Error,
-    };
+    let severity = severity_of(str_of(node, "severity").unwrap_or("error"));
     Some(Rule {
         id: str_of(node, "id").unwrap_or_default().to_owned(),
         title: text_of(node, "title").unwrap_or_default(),
@@ -426,6 +424,14 @@ fn convert_rule(
         }),
         span: node.entry("id").map_or(node.span, |e| e.value.span),
     })
+}
+
+fn severity_of(text: &str) -> Severity {
+    match text {
+        "warning" => Severity::Warning,
+        "info" => Severity::Info,
+        _ => Severity::Error,
+    }
 }
 
 /// `buildings.list` → `/buildings/list`.

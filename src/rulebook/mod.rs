@@ -159,6 +159,9 @@ pub struct Check {
     pub for_each: Option<Pointer>,
     /// Named expressions evaluated for the message when the check fails.
     pub values: Vec<(String, Expr)>,
+    /// This check's own severity, where a rule's ways to fail differ (FORM-019: a wrong code is
+    /// an error, a location outside the city a warning).
+    pub severity: Option<Severity>,
 }
 
 /// A rule: a requirement of the catalogue.
