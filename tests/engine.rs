@@ -314,3 +314,24 @@ fn rules_list_and_explain() {
     }
     parkcheck().args(["explain", "NOPE-001"]).assert().code(2);
 }
+
+#[test]
+fn an_empty_list_satisfies_item_by_item_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        &dir,
+        "no-hazards.yaml",
+        "  hazards:\n    - id: PY-YH-2025-031\n      found_on: 2025-08-12\n      deadline: 2025-09-12\n      rectified_on: 2025-09-05\n    # 整改期限在 as_of 之后，尚未逾期\n    - id: PY-YH-2025-047\n      found_on: 2025-12-10\n      deadline: 2026-01-10\n",
+        "  hazards: []\n",
+    );
+    let (code, report) = json(&["--show-passed"], &[&file]);
+    assert_eq!(code, 0, "{report:#}");
+    let outcome = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == "JXS-004")
+        .unwrap()
+        .clone();
+    assert_eq!(outcome["status"], "passed", "{outcome:#}");
+}
