@@ -54,6 +54,8 @@ fn expectations(bytes: &[u8]) -> Expect {
                 (Some(rule), Some(pointer)) => {
                     expect.findings.push((rule.to_owned(), pointer.to_owned()));
                 }
+                // A rule alone: a finding about the whole document (pointer "").
+                (Some(rule), None) => expect.findings.push((rule.to_owned(), String::new())),
                 other => panic!("bad expectation {other:?}"),
             }
         } else if let Some(rest) = line.strip_prefix("# expect-exit:") {
