@@ -42,6 +42,21 @@ pub struct FileReport {
     pub unreadable: bool,
 }
 
+impl FileReport {
+    /// The report of a file that could not be used (a submission that could not be loaded, or
+    /// a rulebook or profile with problems): its findings, sorted.
+    #[must_use]
+    pub fn failed(source: SourceFile, mut findings: Vec<Finding>) -> Self {
+        sort(&mut findings);
+        Self {
+            source,
+            findings,
+            outcomes: Vec::new(),
+            unreadable: true,
+        }
+    }
+}
+
 /// Checks submissions: the compiled schema, the rules engine and the limits, built once per run.
 #[derive(Debug)]
 pub struct Checker {
@@ -261,12 +276,7 @@ pub fn unreadable(source: SourceFile, error: &LoadError) -> FileReport {
     let finding = Finding::new(error.rule(), Severity::Error, error.message())
         .with_span(error.span())
         .with_help(error.help());
-    FileReport {
-        source,
-        findings: vec![finding],
-        outcomes: Vec::new(),
-        unreadable: true,
-    }
+    FileReport::failed(source, vec![finding])
 }
 
 /// JSON inputs must be strict JSON (no comments, no YAML-isms); `serde_json` checks that fast

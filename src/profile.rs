@@ -92,11 +92,11 @@ impl Profile {
                 Severity::Error,
                 Text::new(e.to_string(), e.to_string()),
             );
-            failed(doc.source.clone(), vec![f])
+            FileReport::failed(doc.source.clone(), vec![f])
         })?;
         let findings = schema.check(doc);
         if !findings.is_empty() {
-            return Err(failed(doc.source.clone(), findings));
+            return Err(FileReport::failed(doc.source.clone(), findings));
         }
         let root = &doc.root;
         let str_of = |n: &Node, k: &str| match n.get(k).map(|v| &v.value) {
@@ -229,17 +229,7 @@ impl Profile {
         if findings.is_empty() {
             Ok(())
         } else {
-            Err(failed(self.source.clone(), findings))
+            Err(FileReport::failed(self.source.clone(), findings))
         }
-    }
-}
-
-fn failed(source: SourceFile, mut findings: Vec<Finding>) -> FileReport {
-    crate::check::sort(&mut findings);
-    FileReport {
-        source,
-        findings,
-        outcomes: Vec::new(),
-        unreadable: true,
     }
 }

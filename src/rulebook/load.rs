@@ -93,7 +93,7 @@ pub fn load_rulebooks(
                 Severity::Error,
                 Text::new(e.to_string(), e.to_string()),
             );
-            return Err(vec![report(source, vec![finding])]);
+            return Err(vec![FileReport::failed(source, vec![finding])]);
         }
     };
     let mut reports = Vec::new();
@@ -109,7 +109,7 @@ pub fn load_rulebooks(
         };
         let structural = schema.check(&doc);
         if !structural.is_empty() {
-            reports.push(report(doc.source, structural));
+            reports.push(FileReport::failed(doc.source, structural));
             continue;
         }
         let mut errors = Vec::new();
@@ -119,7 +119,7 @@ pub fn load_rulebooks(
     cross_check(&mut loaded);
     for (book, errors) in &loaded {
         if !errors.is_empty() {
-            reports.push(report(book.source.clone(), errors.clone()));
+            reports.push(FileReport::failed(book.source.clone(), errors.clone()));
         }
     }
     if reports.is_empty() {
@@ -128,16 +128,6 @@ pub fn load_rulebooks(
         })
     } else {
         Err(reports)
-    }
-}
-
-fn report(source: crate::source::SourceFile, mut findings: Vec<Finding>) -> FileReport {
-    crate::check::sort(&mut findings);
-    FileReport {
-        source,
-        findings,
-        outcomes: Vec::new(),
-        unreadable: true,
     }
 }
 
