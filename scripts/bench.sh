@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Whole-run benchmark of `parkcheck check` over a generated submission repository.
+#
+#   bash scripts/bench.sh [PARKS] [TENANTS]        # defaults: 200 150 (≈ 11 MB of YAML)
+#
+# Builds the release binary and the corpus generator, generates target/bench-corpus-<P>x<T>/ once
+# (examples/gen_corpus.rs, fixed seed), then measures with hyperfine: the wall time of
+# `parkcheck check --format json` over the corpus, a `cat` of the same files (the I/O floor), the peak
+# resident memory (GNU time) and the parse/schema/rules split (`--timings`). See benches/README.md.
+# Environment: BENCH_RUNS (default 10), BENCH_WARMUP (default 2), BENCH_SEED (default 20251231),
+# BENCH_JSON_SHARE (fraction of the parks written as JSON, default 0.0; part of the corpus name when set).
+set -euo pipefail
+
+PARKS=${1:-200}
+TENANTS=${2:-150}
+RUNS=${BENCH_RUNS:-10}
+WARMUP=${BENCH_WARMUP:-2}
+SEED=${BENCH_SEED:-20251231}
+JSON_SHARE=${BENCH_JSON_SHARE:-0.0}
+
+for n in "$PARKS" "$TENANTS" "$RUNS" "$WARMUP" "$SEED"; do
+  [[ $n =~ ^[0-9]+$ ]] || { echo "bench.sh: expected numbers, got '$n' (usage: bash scripts/bench.sh [PARKS] [TENANTS])" >&2; exit 2; }
+done
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+NAME="${PARKS}x${TENANTS}"
+if [[ $JSON_SHARE != "0.0" && $JSON_SHARE != "0" ]]; then
+  NAME="${NAME}-json${JSON_SHARE}"
+fi
+CORPUS="target/bench-corpus-${NAME}"
+RESULT="target/bench-${NAME}.json"
+RESULT_CAT="target/bench-${NAME}-cat.json"
+BIN="target/release/parkcheck"
+GEN="target/release/examples/gen_corpus"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# --- tools -----------------------------------------------------------------------------------------
+need_pkgs=()
+command -v hyperfine >/dev/null 2>&1 || need_pkgs+=(hyperfine)
+[[ -x /usr/bin/time ]] || need_pkgs+=(time)
+if ((${#need_pkgs[@]})); then
+  SUDO=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { echo "bench.sh: need ${need_pkgs[*]} (apt-get install -y ${need_pkgs[*]}) and not root" >&2; exit 1; }
+    SUDO=(sudo)
+  fi
+  say "installing ${need_pkgs[*]}"
+  "${SUDO[@]}" apt-get update -qq >/dev/null
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+# --- build -----------------------------------------------------------------------------------------
+say "building release binary and corpus generator"
+cargo build --release --quiet --bins --examples
+
+# --- corpus ----------------------------------------------------------------------------------------
+# CORPUS.txt is written last by the generator: without it the directory is incomplete or foreign.
+if [[ -f $CORPUS/CORPUS.txt ]] && grep -q "^parks $PARKS tenants/park $TENANTS seed $SEED " "$CORPUS/CORPUS.txt"; then
+  say "corpus $CORPUS already there"
+else
+  say "generating $CORPUS"
+  "$GEN" --parks "$PARKS" --tenants "$TENANTS" --seed "$SEED" --json-share "$JSON_SHARE" --out "$CORPUS" --force >&2
+fi
+corpus_files=$(find "$CORPUS/parks" -type f \( -name '*.yaml' -o -name '*.json' \) | wc -l)
+corpus_bytes=$(find "$CORPUS/parks" -type f \( -name '*.yaml' -o -name '*.json' \) -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+corpus_mb=$(awk -v b="$corpus_bytes" 'BEGIN {printf "%.1f", b / 1e6}')
+
+# --- one checked run: the corpus must be clean ---------------------------------------------------
+say "checking the corpus once"
+report=$(mktemp)
+trap 'rm -f "$report" "${timings_err:-}" "${time_err:-}"' EXIT
+set +e
+"$BIN" check --format json "$CORPUS/" >"$report" 2>/dev/null
+check_rc=$?
+set -e
+count() { grep -o "\"$1\": *[0-9]*" "$report" | tail -n 1 | grep -o '[0-9]*$' || echo '?'; }
+errors=$(count errors) warnings=$(count warnings) infos=$(count infos) checked=$(count files_clean)
+ignore_failures=()
+if [[ $check_rc -ne 0 ]]; then
+  say "WARNING: parkcheck exited $check_rc on the corpus ($errors errors, $warnings warnings); benchmarking with hyperfine -i"
+  grep -o '"by_rule": *{[^}]*}' "$report" | tail -n 1 >&2 || true
+  ignore_failures=(-i)
+fi
+
+# --- wall time -------------------------------------------------------------------------------------
+# Other work on the machine (a build, say) inflates every number: the load average goes in the summary.
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo '?')
+say "hyperfine: parkcheck check ($WARMUP warm-up, $RUNS runs)"
+hyperfine --warmup "$WARMUP" --runs "$RUNS" "${ignore_failures[@]}" --export-json "$RESULT" \
+  "$BIN check --format json $CORPUS/ > /dev/null" >&2
+
+say "hyperfine: cat of the same files (I/O floor)"
+hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$RESULT_CAT" \
+  "cat $CORPUS/parks/*/* > /dev/null" >&2
+
+# median, min and max (seconds) of the first result of a hyperfine JSON export
+stat_of() { grep -o "\"$2\": *[0-9.e+-]*" "$1" | head -n 1 | sed 's/.*: *//'; }
+ms() { awk -v s="$1" 'BEGIN {printf "%.1f", s * 1000}'; }
+median=$(stat_of "$RESULT" median) tmin=$(stat_of "$RESULT" min) tmax=$(stat_of "$RESULT" max)
+cat_median=$(stat_of "$RESULT_CAT" median)
+cpu_user=$(stat_of "$RESULT" user) cpu_sys=$(stat_of "$RESULT" system)
+
+# --- peak memory -----------------------------------------------------------------------------------
+say "peak memory (GNU time -v)"
+time_err=$(mktemp)
+/usr/bin/time -v "$BIN" check --format json "$CORPUS/" >/dev/null 2>"$time_err" || true
+rss_kb=$(grep 'Maximum resident set size' "$time_err" | grep -o '[0-9]*$' || echo 0)
+rss_mib=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k / 1024}')
+echo "Maximum resident set size: ${rss_mib} MiB (${rss_kb} kbytes)" >&2
+
+# --- phase split -----------------------------------------------------------------------------------
+say "phase split (--timings)"
+timings_err=$(mktemp)
+set +e
+"$BIN" check --format json --timings "$CORPUS/" >/dev/null 2>"$timings_err"
+set -e
+timings=$(grep -m 1 '^timings:' "$timings_err" || true)
+if [[ -z $timings ]]; then
+  if grep -qi 'unexpected argument\|unrecognized\|--timings' "$timings_err"; then
+    timings="(not available: this build of parkcheck has no --timings flag)"
+  else
+    timings="(not available: no 'timings:' line on stderr)"
+  fi
+fi
+echo "$timings" >&2
+
+# --- summary ---------------------------------------------------------------------------------------
+model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+dirty=$(git status --porcelain -- src Cargo.toml Cargo.lock rules schemas 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true)
+
+target_wall='' target_rss=''
+case "$PARKS/$TENANTS" in
+  200/150) target_wall=0.3 target_rss=64 ;;
+  1000/150) target_wall=2 target_rss=150 ;;
+esac
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN {print (v + 0 < t + 0) ? "ok" : "OVER"}'; }
+
+echo
+echo "parkcheck whole-run benchmark  $(date -u +%Y-%m-%d)  commit $rev$dirty"
+echo "machine     $(nproc) CPU(s), ${model:-unknown CPU}; load average before the runs: $load_before"
+echo "corpus      $CORPUS: $corpus_files files, $corpus_bytes bytes ($corpus_mb MB), $PARKS parks x $TENANTS tenants"
+echo "findings    exit $check_rc: $errors errors, $warnings warnings, $infos infos ($checked files clean)"
+printf 'wall        median %s ms (min %s, max %s; %s runs)%s\n' "$(ms "$median")" "$(ms "$tmin")" "$(ms "$tmax")" "$RUNS" \
+  "${target_wall:+  target < $target_wall s: $(verdict "$median" "$target_wall")}"
+printf 'peak RSS    %s MiB%s\n' "$rss_mib" "${target_rss:+  target < $target_rss MiB: $(verdict "$rss_mib" "$target_rss")}"
+echo "cpu         user $(ms "$cpu_user") ms, system $(ms "$cpu_sys") ms per run (mean; less sensitive to other load than wall)"
+echo "phases      ${timings#timings: }"
+echo "cat floor   median $(ms "$cat_median") ms (reading the same files)"
+echo "results     $RESULT, $RESULT_CAT"
