@@ -24,15 +24,6 @@ impl Severity {
             Self::Error => "error",
         }
     }
-
-    #[must_use]
-    pub const fn zh(self) -> &'static str {
-        match self {
-            Self::Info => "提示",
-            Self::Warning => "警告",
-            Self::Error => "错误",
-        }
-    }
 }
 
 /// How sure we are of a rule's source or a parameter's value.

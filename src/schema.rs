@@ -28,9 +28,6 @@ pub struct Schema {
     generic_rule: &'static str,
 }
 
-/// The name the library used before rulebooks and profiles had schemas of their own.
-pub type SubmissionSchema = Schema;
-
 impl std::fmt::Debug for Schema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Schema")
@@ -632,7 +629,7 @@ mod tests {
 
     #[test]
     fn bundled_schema_compiles() {
-        let schema = SubmissionSchema::bundled().unwrap();
+        let schema = Schema::bundled().unwrap();
         assert_eq!(
             schema.json()["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
