@@ -86,17 +86,6 @@ impl Checker {
         }
     }
 
-    #[must_use]
-    pub const fn engine(&self) -> Option<&Engine> {
-        self.engine.as_ref()
-    }
-
-    /// Checks one input.
-    #[must_use]
-    pub fn check(&self, input: &Input, options: &RunOptions) -> FileReport {
-        self.check_timed(input, options, &mut Timings::default())
-    }
-
     /// Checks one input and adds the time of each phase to `timings`.
     #[must_use]
     pub fn check_timed(
@@ -110,21 +99,6 @@ impl Checker {
         timings.parse += started.elapsed();
         match loaded {
             Ok(doc) => self.check_document(doc, options, timings),
-            Err(report) => report,
-        }
-    }
-
-    /// Checks a file's bytes; `json` selects strict JSON syntax.
-    #[must_use]
-    pub fn check_bytes(
-        &self,
-        name: &str,
-        bytes: Vec<u8>,
-        json: bool,
-        options: &RunOptions,
-    ) -> FileReport {
-        match load_bytes(name, bytes, json, &self.limits) {
-            Ok(doc) => self.check_document(doc, options, &mut Timings::default()),
             Err(report) => report,
         }
     }

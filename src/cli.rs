@@ -350,16 +350,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         as_of: args.as_of.clone(),
     };
     let started = Instant::now();
-    let mut inputs = Vec::new();
     let mut reports: Vec<FileReport> = Vec::new();
-    for path in &args.paths {
-        for input in parkcheck::walk::inputs(path) {
-            match input {
-                Ok(input) => inputs.push(Ok(input)),
-                Err(report) => inputs.push(Err(report)),
-            }
-        }
-    }
+    let inputs: Vec<_> = args
+        .paths
+        .iter()
+        .flat_map(|p| parkcheck::walk::inputs(p))
+        .collect();
     // Files are checked in parallel; `collect` keeps the input order, so the report is stable.
     let checked: Vec<(FileReport, Timings)> = inputs
         .into_par_iter()

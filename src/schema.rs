@@ -193,6 +193,11 @@ fn doc_of<'a>(chain: &'a [Step<'a>], keyword: &str) -> Option<&'a str> {
     holder.get(index)?.node.get(keyword)?.as_str()
 }
 
+/// The title of the property `name` of the object schema that holds the failing keyword.
+fn property_title<'a>(chain: &'a [Step<'a>], name: &str) -> Option<&'a str> {
+    holders(chain).find_map(|n| n.get("properties")?.get(name)?.get("title")?.as_str())
+}
+
 /// Splits a bilingual schema text `中文 / English` into its two halves: at the first ` / `
 /// that an ASCII letter follows (the Chinese half may itself list values with ` / `).
 fn split_bilingual(text: &str) -> Text {
@@ -285,8 +290,7 @@ fn explain(
     let finding = match kind {
         K::Required { property } => {
             let property = show(property);
-            let title = holders(chain)
-                .find_map(|n| n.get("properties")?.get(&property)?.get("title")?.as_str());
+            let title = property_title(chain, &property);
             let named = title.map_or_else(|| property.clone(), |t| format!("{t}（{property}）"));
             let here = field_name(pointer, None);
             Finding::new(
@@ -445,9 +449,7 @@ fn explain(
         {
             let property = forbidden_field(schema).unwrap_or_default();
             let at = pointer.join(property);
-            let title = holders(chain)
-                .find_map(|n| n.get("properties")?.get(property)?.get("title")?.as_str());
-            let named = field_name(&at, title);
+            let named = field_name(&at, property_title(chain, property));
             Finding::new(
                 rule,
                 Severity::Error,

@@ -15,16 +15,19 @@ fn human(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// A fixture's path relative to the crate root, as reports show it.
+fn relative(path: &std::path::Path) -> String {
+    path.strip_prefix(root())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .replace('\\', "/")
+}
+
 #[test]
 fn structural_fixtures() {
     insta::glob!("../fixtures/structural", "*.{yaml,json}", |path| {
-        let rel = path
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .replace('\\', "/");
-        insta::assert_snapshot!(human(&[&rel]));
+        insta::assert_snapshot!(human(&[&relative(path)]));
     });
 }
 
@@ -44,12 +47,7 @@ fn one_language_at_a_time() {
 #[test]
 fn rule_findings() {
     insta::glob!("../fixtures/rules", "*/fail.yaml", |path| {
-        let rel = path
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .replace('\\', "/");
+        let rel = relative(path);
         let output = parkcheck()
             .args(["check", "--color", "never", &rel])
             .output()

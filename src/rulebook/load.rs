@@ -1,6 +1,6 @@
 //! Rulebook files → [`Rulebook`]s, collecting every problem of every file before returning.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::refs::{self, Path};
@@ -451,27 +451,24 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
     let mut rule_ids: HashMap<String, String> = HashMap::new();
     let mut names: HashMap<(&'static str, String), String> = HashMap::new();
     let mut book_ids: HashMap<String, String> = HashMap::new();
-    let mut params: HashMap<String, ()> = HashMap::new();
-    let mut metrics: HashMap<String, ()> = HashMap::new();
-    for (book, _) in loaded.iter() {
-        params.extend(book.params.iter().map(|p| (p.name.clone(), ())));
-        metrics.extend(book.metrics.iter().map(|m| (m.name.clone(), ())));
-    }
+    let params: HashSet<String> = loaded
+        .iter()
+        .flat_map(|(b, _)| b.params.iter().map(|p| p.name.clone()))
+        .collect();
+    let metrics: HashSet<String> = loaded
+        .iter()
+        .flat_map(|(b, _)| b.metrics.iter().map(|m| m.name.clone()))
+        .collect();
     for (book, errors) in loaded.iter_mut() {
         let file = book.source.name().to_owned();
-        let doc_for = |span: Span| Some(span);
         if let Some(first) = book_ids.insert(book.id.clone(), file.clone()) {
-            errors.push(
-                Finding::new(
-                    RULEBOOK_RULE,
-                    Severity::Error,
-                    Text::new(
-                        format!("规则手册编号「{}」与 {first} 重复", book.id),
-                        format!("rulebook id `{}` is also used by {first}", book.id),
-                    ),
-                )
-                .with_span(None),
-            );
+            errors.push(located(
+                Text::new(
+                    format!("规则手册编号「{}」与 {first} 重复", book.id),
+                    format!("rulebook id `{}` is also used by {first}", book.id),
+                ),
+                None,
+            ));
         }
         for rule in &book.rules {
             if let Some(first) = rule_ids.insert(rule.id.clone(), file.clone()) {
@@ -480,7 +477,7 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                         format!("规则编号「{}」重复（{first} 中已有）", rule.id),
                         format!("duplicate rule id `{}` (already in {first})", rule.id),
                     ),
-                    doc_for(rule.span),
+                    Some(rule.span),
                 ));
             }
         }
@@ -536,8 +533,8 @@ fn check_refs(
     expr: &Expr,
     in_loop: bool,
     may_use_metrics: bool,
-    params: &HashMap<String, ()>,
-    metrics: &HashMap<String, ()>,
+    params: &HashSet<String>,
+    metrics: &HashSet<String>,
     errors: &mut Vec<Finding>,
 ) {
     for function in refs::functions(expr.program.expression()) {
@@ -568,14 +565,14 @@ fn check_refs(
         }
         let name = name_under(path);
         match (path.root.as_str(), name) {
-            ("params", Some(n)) if !params.contains_key(n) => errors.push(located(
+            ("params", Some(n)) if !params.contains(n) => errors.push(located(
                 Text::new(
                     format!("未知参数「{n}」"),
                     format!("unknown parameter `{n}`"),
                 ),
                 Some(expr.span),
             )),
-            ("metrics", Some(n)) if !metrics.contains_key(n) => errors.push(located(
+            ("metrics", Some(n)) if !metrics.contains(n) => errors.push(located(
                 Text::new(format!("未知指标「{n}」"), format!("unknown metric `{n}`")),
                 Some(expr.span),
             )),
@@ -597,8 +594,8 @@ fn check_placeholders(
     message: &Text,
     in_loop: bool,
     values: &[&str],
-    params: &HashMap<String, ()>,
-    metrics: &HashMap<String, ()>,
+    params: &HashSet<String>,
+    metrics: &HashSet<String>,
     span: Span,
     errors: &mut Vec<Finding>,
 ) {
@@ -612,8 +609,8 @@ fn check_placeholders(
             let root = name.split('.').next().unwrap_or_default();
             let ok = name == "value"
                 || values.contains(&name)
-                || params.contains_key(name)
-                || metrics.contains_key(name)
+                || params.contains(name)
+                || metrics.contains(name)
                 || DOCUMENT_ROOTS.contains(&root)
                 || (in_loop && root == "it" && name.contains('.'));
             if !ok {
