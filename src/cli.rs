@@ -399,7 +399,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     } else if reports
         .iter()
         .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= args.fail_on)
+        .any(|f| f.counts() && f.severity >= args.fail_on)
     {
         ExitCode::from(EXIT_FINDINGS)
     } else {

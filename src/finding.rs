@@ -139,6 +139,41 @@ pub struct Finding {
     pub citation: Option<Citation>,
     /// The calculation, for findings of rules that use metrics.
     pub trace: Option<Trace>,
+    /// Other places that take part in the finding (the other park of a cross-document rule).
+    pub related: Vec<Related>,
+    /// Set when a recorded decision (a waiver, a baseline) keeps the finding from counting
+    /// toward failure; the finding is still reported.
+    pub suppression: Option<Suppression>,
+}
+
+/// A place in another (or the same) file that takes part in a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: String,
+    pub pointer: Option<Pointer>,
+    /// 1-based line and column (in characters) of the place, when known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: Text,
+}
+
+/// Why a finding does not count toward failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Suppression {
+    /// A reviewer's recorded decision.
+    Waived {
+        reason: String,
+        approved_by: String,
+        /// The approval's document number.
+        document: Option<String>,
+        /// `YYYY-MM-DD`; the waiver no longer applies after this date.
+        expires: Option<String>,
+        /// Where the waiver is written: `file:line`.
+        waiver: String,
+    },
+    /// Recorded in the baseline given with `--baseline`: known before, not new.
+    Baselined,
 }
 
 impl Finding {
@@ -154,6 +189,8 @@ impl Finding {
             help: None,
             citation: None,
             trace: None,
+            related: Vec::new(),
+            suppression: None,
         }
     }
 
@@ -174,6 +211,12 @@ impl Finding {
     pub fn with_label(mut self, label: Text) -> Self {
         self.label = Some(label);
         self
+    }
+
+    /// Whether the finding counts toward failure (it is not waived or baselined).
+    #[must_use]
+    pub const fn counts(&self) -> bool {
+        self.suppression.is_none()
     }
 
     #[must_use]

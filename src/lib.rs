@@ -9,6 +9,7 @@ pub mod document;
 pub mod engine;
 pub mod explain;
 pub mod finding;
+pub mod output;
 pub mod profile;
 pub mod report;
 pub mod rulebook;

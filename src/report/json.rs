@@ -41,6 +41,10 @@ struct JsonFinding<'a> {
     citation: Option<&'a crate::finding::Citation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     trace: Option<&'a crate::finding::Trace>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    related: &'a [crate::finding::Related],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a crate::finding::Suppression>,
 }
 
 /// Renders the run as pretty JSON (1-based lines and columns, columns in characters).
@@ -65,6 +69,8 @@ pub fn render(reports: &[FileReport], summary: &Summary, show_passed: bool) -> S
                 help: f.help.as_ref(),
                 citation: f.citation.as_ref(),
                 trace: f.trace.as_ref(),
+                related: &f.related,
+                suppression: f.suppression.as_ref(),
             }
         })
         .collect();

@@ -6,7 +6,7 @@ pub mod json;
 use std::collections::BTreeMap;
 
 use crate::check::FileReport;
-use crate::finding::Severity;
+use crate::finding::{Severity, Suppression};
 
 /// Counts over a whole run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -18,7 +18,11 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
-    /// Findings per rule id, sorted by id.
+    /// Findings kept from counting by a waiver.
+    pub waived: usize,
+    /// Findings kept from counting by the baseline.
+    pub baselined: usize,
+    /// Counted findings per rule id, sorted by id.
     pub by_rule: BTreeMap<String, usize>,
 }
 
@@ -32,12 +36,23 @@ impl Summary {
         for report in reports {
             if report.unreadable {
                 summary.files_unreadable += 1;
-            } else if report.findings.is_empty() {
+            } else if !report.findings.iter().any(crate::finding::Finding::counts) {
                 summary.files_clean += 1;
             } else {
                 summary.files_with_findings += 1;
             }
             for finding in &report.findings {
+                match finding.suppression {
+                    Some(Suppression::Waived { .. }) => {
+                        summary.waived += 1;
+                        continue;
+                    }
+                    Some(Suppression::Baselined) => {
+                        summary.baselined += 1;
+                        continue;
+                    }
+                    None => {}
+                }
                 match finding.severity {
                     Severity::Error => summary.errors += 1,
                     Severity::Warning => summary.warnings += 1,

@@ -1,0 +1,48 @@
+//! Writing files the run produces (reports, baselines): atomically, so that a killed or
+//! interrupted run never leaves a half-written file behind.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `contents` to `path` by writing a temporary file in the same directory and renaming
+/// it over `path`: readers see the old file or the new one, never a part.
+///
+/// # Errors
+/// Any I/O error creating, writing, syncing or renaming the temporary file; `path` is then
+/// untouched and the temporary file removed.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".parkcheck-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(contents)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/dir/report.json");
+        assert!(write_atomic(&path, b"x").is_err());
+    }
+}
