@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::document::{Document, Limits, LoadError, LoadErrorKind, decode};
 use crate::engine::Engine;
+use crate::facts::ParkFacts;
 use crate::finding::Outcome;
 use crate::finding::{Finding, Severity};
 use crate::schema::Schema;
@@ -40,6 +41,8 @@ pub struct FileReport {
     pub outcomes: Vec<Outcome>,
     /// The file could not be read or parsed (exit code 2).
     pub unreadable: bool,
+    /// Who the park is and which tenants it declares (absent when the file could not be parsed).
+    pub facts: Option<Box<ParkFacts>>,
 }
 
 impl FileReport {
@@ -53,6 +56,7 @@ impl FileReport {
             findings,
             outcomes: Vec::new(),
             unreadable: true,
+            facts: None,
         }
     }
 }
@@ -129,11 +133,13 @@ impl Checker {
             timings.rules += started.elapsed();
         }
         sort(&mut findings);
+        let facts = ParkFacts::of(&doc);
         FileReport {
             source: doc.source,
             findings,
             outcomes,
             unreadable: false,
+            facts: Some(Box::new(facts)),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod document;
 pub mod engine;
 pub mod explain;
+pub mod facts;
 pub mod finding;
 pub mod output;
 pub mod profile;

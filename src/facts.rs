@@ -1,0 +1,99 @@
+//! The few facts about a submission that matter beyond its own file: who the park is (for
+//! waivers, baselines and the per-park summary) and which tenants it declares (for the
+//! cross-document rules). Read from the tree once, after parsing.
+
+use serde::Serialize;
+
+use crate::document::{Document, Node, Pointer, Value};
+
+/// A string value of the submission and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Located {
+    pub value: String,
+    pub pointer: Pointer,
+    /// 1-based line and column (characters) of the value.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One tenant as declared in `tenants`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tenant {
+    pub name: Option<String>,
+    pub uscc: Located,
+    /// `status: 入驻` (active) rather than `退出`.
+    pub active: bool,
+}
+
+/// What identifies a park and what other submissions are compared against.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ParkFacts {
+    /// `park.name`.
+    pub name: Option<Located>,
+    /// `park.filing.platform_id`.
+    pub platform_id: Option<Located>,
+    /// `as_of` as written (`YYYY-MM-DD`).
+    pub as_of: Option<String>,
+    pub tenants: Vec<Tenant>,
+}
+
+impl ParkFacts {
+    /// Reads the facts of `doc`; whatever is absent or of the wrong type is left out (the
+    /// schema reports it).
+    #[must_use]
+    pub fn of(doc: &Document) -> Self {
+        let at = |pointer: &str| {
+            let pointer = Pointer::parse(pointer)?;
+            located(doc, doc.get(&pointer)?, pointer)
+        };
+        let tenants = match doc.root.get("tenants").map(|n| &n.value) {
+            Some(Value::Seq(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let pointer = Pointer::parse(&format!("/tenants/{i}/uscc"))?;
+                    let uscc = located(doc, item.get("uscc")?, pointer)?;
+                    Some(Tenant {
+                        name: string(item.get("name")).map(str::to_owned),
+                        uscc,
+                        active: string(item.get("status")) == Some("入驻"),
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Self {
+            name: at("/park/name"),
+            platform_id: at("/park/filing/platform_id"),
+            as_of: string(doc.root.get("as_of")).map(str::to_owned),
+            tenants,
+        }
+    }
+
+    /// How reports name the park: its platform id, else its name.
+    #[must_use]
+    pub fn park_id(&self) -> Option<&str> {
+        self.platform_id
+            .as_ref()
+            .or(self.name.as_ref())
+            .map(|l| l.value.as_str())
+    }
+}
+
+fn string(node: Option<&Node>) -> Option<&str> {
+    match &node?.value {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn located(doc: &Document, node: &Node, pointer: Pointer) -> Option<Located> {
+    let value = string(Some(node))?.to_owned();
+    let at = doc.source.line_col(node.span.start);
+    Some(Located {
+        value,
+        pointer,
+        line: at.line,
+        column: at.column,
+    })
+}
