@@ -90,6 +90,12 @@ impl Checker {
         }
     }
 
+    /// The rules engine, when the checker has one.
+    #[must_use]
+    pub const fn engine(&self) -> Option<&Engine> {
+        self.engine.as_ref()
+    }
+
     /// Checks one input and adds the time of each phase to `timings`.
     #[must_use]
     pub fn check_timed(
@@ -117,6 +123,7 @@ impl Checker {
         let mut findings = self.schema.check(&doc);
         timings.schema += started.elapsed();
         let mut outcomes = Vec::new();
+        let mut metrics = std::collections::BTreeMap::new();
         if let Some(engine) = &self.engine {
             let started = Instant::now();
             let evaluation = engine.evaluate(&doc, options);
@@ -130,10 +137,14 @@ impl Checker {
             });
             findings.extend(evaluation.findings);
             outcomes = evaluation.outcomes;
+            metrics = evaluation.metrics;
             timings.rules += started.elapsed();
         }
         sort(&mut findings);
-        let facts = ParkFacts::of(&doc);
+        let facts = ParkFacts {
+            metrics,
+            ..ParkFacts::of(&doc)
+        };
         FileReport {
             source: doc.source,
             findings,

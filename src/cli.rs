@@ -36,6 +36,9 @@ enum Command {
     /// List, lint or test the rulebooks.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// The annual evaluation's view: per park the vetoes, deductions and per-mu figures; over
+    /// several files the set's averages (Σ ÷ Σ) and each park's coefficient.
+    Score(ScoreArgs),
     /// Explain a rule: what it checks, why, its parameters, and examples from its fixtures.
     Explain {
         /// The rule id, e.g. REC-007.
@@ -135,6 +138,23 @@ struct CheckArgs {
     max_alias_nodes: usize,
 }
 
+#[derive(Debug, clap::Args)]
+struct ScoreArgs {
+    /// Submission files or directories.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    look: LookArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// Evaluate as of this date (YYYY-MM-DD) instead of each submission's `as_of`.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
@@ -164,6 +184,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check(args) => check(&args),
+        Command::Score(args) => score(&args),
         Command::Rules(RulesCommand::List { rules, format }) => match engine(&rules, &plain()) {
             Ok(engine) => {
                 print_out(&match format {
@@ -350,29 +371,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         as_of: args.as_of.clone(),
     };
     let started = Instant::now();
-    let mut reports: Vec<FileReport> = Vec::new();
-    let inputs: Vec<_> = args
-        .paths
-        .iter()
-        .flat_map(|p| parkcheck::walk::inputs(p))
-        .collect();
-    // Files are checked in parallel; `collect` keeps the input order, so the report is stable.
-    let checked: Vec<(FileReport, Timings)> = inputs
-        .into_par_iter()
-        .map(|input| match input {
-            Ok(input) => {
-                let mut timings = Timings::default();
-                let report = checker.check_timed(&input, &options, &mut timings);
-                (report, timings)
-            }
-            Err(report) => (report, Timings::default()),
-        })
-        .collect();
-    let mut timings = Timings::default();
-    for (report, t) in checked {
-        reports.push(report);
-        timings += t;
-    }
+    let (reports, timings) = check_all(&checker, &args.paths, &options);
     let wall = started.elapsed();
     let summary = Summary::of(&reports);
     let out = match args.format {
@@ -402,6 +401,80 @@ fn check(args: &CheckArgs) -> ExitCode {
         .any(|f| f.counts() && f.severity >= args.fail_on)
     {
         ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Checks every input under `paths` in parallel; the reports come in input order whatever the
+/// thread timing, so the output is stable.
+fn check_all(
+    checker: &Checker,
+    paths: &[PathBuf],
+    options: &RunOptions,
+) -> (Vec<FileReport>, Timings) {
+    let inputs: Vec<_> = paths
+        .iter()
+        .flat_map(|p| parkcheck::walk::inputs(p))
+        .collect();
+    let checked: Vec<(FileReport, Timings)> = inputs
+        .into_par_iter()
+        .map(|input| match input {
+            Ok(input) => {
+                let mut timings = Timings::default();
+                let report = checker.check_timed(&input, options, &mut timings);
+                (report, timings)
+            }
+            Err(report) => (report, Timings::default()),
+        })
+        .collect();
+    let mut timings = Timings::default();
+    let mut reports = Vec::with_capacity(checked.len());
+    for (report, t) in checked {
+        reports.push(report);
+        timings += t;
+    }
+    (reports, timings)
+}
+
+/// `parkcheck score`: exit 0 when every file was scored, 2 when one could not be read (a
+/// score is a view, not a gate: vetoes do not change the exit code; `check` gates).
+fn score(args: &ScoreArgs) -> ExitCode {
+    let schema = match Schema::bundled() {
+        Ok(schema) => schema,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            return ExitCode::from(EXIT_TROUBLE);
+        }
+    };
+    let engine = match engine(&args.rules, &args.look) {
+        Ok(engine) => engine,
+        Err(code) => return code,
+    };
+    let lang = args.look.lang.or(engine.profile().lang).unwrap_or_default();
+    let checker = Checker::with_engine(schema, engine, Limits::default());
+    let options = RunOptions {
+        as_of: args.as_of.clone(),
+    };
+    let (reports, _) = check_all(&checker, &args.paths, &options);
+    let Some(engine) = checker.engine() else {
+        return ExitCode::from(EXIT_TROUBLE);
+    };
+    let scores = match parkcheck::score::score(&reports, engine) {
+        Ok(scores) => scores,
+        Err(parkcheck::score::NoScoring) => {
+            eprintln!(
+                "parkcheck: 所用规则手册中没有绩效评价计分（scoring）/ no rulebook in use defines `scoring`"
+            );
+            return ExitCode::from(EXIT_TROUBLE);
+        }
+    };
+    print_out(&match args.format {
+        Format::Json => parkcheck::score::render_json(&scores),
+        Format::Human => parkcheck::score::render_human(&scores, lang),
+    });
+    if reports.iter().any(|r| r.unreadable) {
+        ExitCode::from(EXIT_TROUBLE)
     } else {
         ExitCode::SUCCESS
     }

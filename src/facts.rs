@@ -2,9 +2,12 @@
 //! waivers, baselines and the per-park summary) and which tenants it declares (for the
 //! cross-document rules). Read from the tree once, after parsing.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::document::{Document, Node, Pointer, Value};
+use crate::text::Text;
 
 /// A string value of the submission and where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +29,7 @@ pub struct Tenant {
 }
 
 /// What identifies a park and what other submissions are compared against.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ParkFacts {
     /// `park.name`.
     pub name: Option<Located>,
@@ -35,6 +38,10 @@ pub struct ParkFacts {
     /// `as_of` as written (`YYYY-MM-DD`).
     pub as_of: Option<String>,
     pub tenants: Vec<Tenant>,
+    /// Each metric of the rulebooks: its value, or why it could not be computed (empty when
+    /// checking without rules).
+    #[serde(skip)]
+    pub metrics: BTreeMap<String, Result<f64, Text>>,
 }
 
 impl ParkFacts {
@@ -67,6 +74,7 @@ impl ParkFacts {
             platform_id: at("/park/filing/platform_id"),
             as_of: string(doc.root.get("as_of")).map(str::to_owned),
             tenants,
+            metrics: BTreeMap::new(),
         }
     }
 

@@ -16,6 +16,7 @@ pub mod report;
 pub mod rulebook;
 pub mod ruletest;
 pub mod schema;
+pub mod score;
 pub mod source;
 pub mod text;
 pub mod walk;

@@ -4,6 +4,8 @@
 //! (or its nearest ancestor) names in its `x-rule` annotation, or under `SCHEMA`. The finding
 //! points at the offending value, at the unknown key, or at the object that lacks a field.
 
+use std::collections::BTreeMap;
+
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
@@ -573,6 +575,36 @@ fn unknown_field(
 }
 
 /// The allowed name closest to `key`, when it is close enough to be a typo.
+/// The catalogue ids the submission schema enforces (`x-rule`), each with the JSON pointers of
+/// the schema nodes that carry it, for the coverage matrix and for checking references to them.
+#[must_use]
+pub fn structural_rules() -> BTreeMap<String, Vec<String>> {
+    fn walk(node: &Json, at: &str, out: &mut BTreeMap<String, Vec<String>>) {
+        match node {
+            Json::Object(map) => {
+                if let Some(id) = map.get("x-rule").and_then(Json::as_str) {
+                    out.entry(id.to_owned()).or_default().push(at.to_owned());
+                }
+                for (key, value) in map {
+                    let token = key.replace('~', "~0").replace('/', "~1");
+                    walk(value, &format!("{at}/{token}"), out);
+                }
+            }
+            Json::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    if let Ok(schema) = serde_json::from_str::<Json>(SUBMISSION_SCHEMA) {
+        walk(&schema, "", &mut out);
+    }
+    out
+}
+
 pub fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()

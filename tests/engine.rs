@@ -335,3 +335,53 @@ fn an_empty_list_satisfies_item_by_item_checks() {
         .clone();
     assert_eq!(outcome["status"], "passed", "{outcome:#}");
 }
+
+#[test]
+fn a_park_in_its_transition_period_is_not_evaluated() {
+    // REC-009's failing fixture (opened 2023-11-16, reporting 2024) with the annual report and a
+    // quarter missing: REC-002 and REC-003 would fire, but the park is not evaluated this year.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("fixtures/rules/REC-009/fail.yaml")).unwrap();
+    let text = text
+        .replacen("annual_submitted: true", "annual_submitted: false", 1)
+        .replacen("\"2024-Q3\", ", "", 1);
+    let young = dir.path().join("young.yaml");
+    std::fs::write(&young, &text).unwrap();
+    // With a one-year transition (a bureau's profile), the same park is evaluated: both fire.
+    let profile = dir.path().join("one-year.yaml");
+    std::fs::write(
+        &profile,
+        "params:\n  transition_years: {value: 1, source: 测试配置}\n",
+    )
+    .unwrap();
+
+    let (_, report) = json(&["--show-passed"], &[&young]);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["REC-009"], "{report:#}");
+    for id in ["REC-002", "REC-003"] {
+        let outcome = report["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["rule"] == id)
+            .unwrap();
+        assert_eq!(outcome["status"], "not_applicable", "{id}");
+        let reason = outcome["reason"]["en"].as_str().unwrap();
+        assert!(reason.contains("transition period (REC-009)"), "{reason}");
+    }
+
+    let (_, report) = json(&["--profile", profile.to_str().unwrap()], &[&young]);
+    let mut rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    rules.sort_unstable();
+    assert_eq!(rules, ["REC-002", "REC-003"], "{report:#}");
+}

@@ -67,6 +67,8 @@ impl std::fmt::Debug for Engine {
 pub struct Evaluation {
     pub findings: Vec<Finding>,
     pub outcomes: Vec<Outcome>,
+    /// Every metric's value, or why it could not be computed (for `parkcheck score`).
+    pub metrics: BTreeMap<String, Result<f64, Text>>,
 }
 
 /// Why a rule or check could not be evaluated.
@@ -314,7 +316,46 @@ impl Engine {
             }
             run.rule(book, rule);
         }
-        run.evaluation
+        let mut evaluation = run.evaluation;
+        self.suspend_in_transition(&mut evaluation);
+        evaluation.metrics = metrics;
+        evaluation
+    }
+
+    /// While a park is in its transition period (the scoring's transition rule fired), the rules
+    /// that exist only for the evaluation do not apply: their findings go, and their outcome
+    /// says why.
+    fn suspend_in_transition(&self, evaluation: &mut Evaluation) {
+        let Some((transition, suspends)) = self.rules.scoring().and_then(|s| s.transition.as_ref())
+        else {
+            return;
+        };
+        let Some(reason) = evaluation
+            .findings
+            .iter()
+            .find(|f| f.rule == transition.id)
+            .map(|f| {
+                Text::new(
+                    format!(
+                        "园区处于绩效评价过渡期（{}）：{}",
+                        transition.id, f.message.zh
+                    ),
+                    format!(
+                        "the park is in its evaluation transition period ({}): {}",
+                        transition.id, f.message.en
+                    ),
+                )
+            })
+        else {
+            return;
+        };
+        let suspended = |id: &str| suspends.iter().any(|s| s.id == id);
+        evaluation.findings.retain(|f| !suspended(&f.rule));
+        for outcome in &mut evaluation.outcomes {
+            if suspended(&outcome.rule) {
+                outcome.status = OutcomeStatus::NotApplicable(reason.clone());
+            }
+        }
     }
 
     fn metrics<'v>(

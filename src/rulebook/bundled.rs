@@ -8,6 +8,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
     ("rules/size.yaml", include_str!("../../rules/size.yaml")),
     (
+        "rules/evaluation.yaml",
+        include_str!("../../rules/evaluation.yaml"),
+    ),
+    (
         "rules/zj-recognition.yaml",
         include_str!("../../rules/zj-recognition.yaml"),
     ),

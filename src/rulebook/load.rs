@@ -4,7 +4,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::refs::{self, Path};
-use super::{Check, Effective, Expr, KINDS, Metric, Param, ParamValue, Rule, Rulebook};
+use super::{
+    Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
+    Rulebook, Scoring,
+};
 use crate::check::{FileReport, load_bytes};
 use crate::document::{Document, Limits, Node, Pointer, Value};
 use crate::finding::{Confidence, Finding, Severity};
@@ -68,6 +71,12 @@ impl RuleSet {
     #[must_use]
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params().find(|p| p.name == name)
+    }
+
+    /// The evaluation scheme (at most one rulebook defines it).
+    #[must_use]
+    pub fn scoring(&self) -> Option<&Scoring> {
+        self.rulebooks.iter().find_map(|b| b.scoring.as_ref())
     }
 
     #[must_use]
@@ -266,6 +275,7 @@ fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
         params: Vec::new(),
         metrics: Vec::new(),
         tables: BTreeMap::new(),
+        scoring: root.get("scoring").map(scoring_of),
         rules: Vec::new(),
         source: doc.source.clone(),
     };
@@ -406,14 +416,56 @@ fn convert_rule(
         when,
         checks,
         help: text_of(node, "help").unwrap_or_default(),
-        evaluation: str_of(node, "evaluation").map(str::to_owned),
-        deduction_points: node.get("deduction_points").and_then(|n| match n.value {
-            Value::Int(i) => Some(i as f64),
-            Value::Float(f) => Some(f),
-            _ => None,
-        }),
         span: node.entry("id").map_or(node.span, |e| e.value.span),
     })
+}
+
+fn rule_ref(node: &Node) -> Option<RuleRef> {
+    match &node.value {
+        Value::Str(id) => Some(RuleRef {
+            id: id.clone(),
+            span: node.span,
+        }),
+        _ => None,
+    }
+}
+
+fn rule_refs(node: Option<&Node>) -> Vec<RuleRef> {
+    items(node).iter().filter_map(rule_ref).collect()
+}
+
+/// The `scoring:` section (its shape is checked by the rulebook schema beforehand).
+fn scoring_of(node: &Node) -> Scoring {
+    Scoring {
+        transition: node
+            .get("transition")
+            .and_then(|t| Some((rule_ref(t.get("rule")?)?, rule_refs(t.get("suspends"))))),
+        vetoes: rule_refs(node.get("vetoes")),
+        deductions: items(node.get("deductions"))
+            .iter()
+            .filter_map(|d| {
+                let points = d.get("points")?;
+                Some(Deduction {
+                    rule: rule_ref(d.get("rule")?)?,
+                    points: str_of(d, "points")?.to_owned(),
+                    points_span: points.span,
+                })
+            })
+            .collect(),
+        figures: items(node.get("figures"))
+            .iter()
+            .filter_map(|f| {
+                Some(Figure {
+                    id: str_of(f, "id")?.to_owned(),
+                    title: text_of(f, "title").unwrap_or_default(),
+                    numerator: str_of(f, "numerator")?.to_owned(),
+                    denominator: str_of(f, "denominator")?.to_owned(),
+                    unit: str_of(f, "unit").map(str::to_owned),
+                    span: f.span,
+                })
+            })
+            .collect(),
+    }
 }
 
 fn severity_of(text: &str) -> Severity {
@@ -459,8 +511,25 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
         .iter()
         .flat_map(|(b, _)| b.metrics.iter().map(|m| m.name.clone()))
         .collect();
+    let rules: HashSet<String> = loaded
+        .iter()
+        .flat_map(|(b, _)| b.rules.iter().map(|r| r.id.clone()))
+        .collect();
+    let mut scoring_in: Option<String> = None;
     for (book, errors) in loaded.iter_mut() {
         let file = book.source.name().to_owned();
+        if let Some(scoring) = &book.scoring {
+            if let Some(first) = scoring_in.replace(file.clone()) {
+                errors.push(located(
+                    Text::new(
+                        format!("绩效评价计分（scoring）只能在一本规则手册中定义，{first} 中已有"),
+                        format!("`scoring` may be defined in one rulebook only; {first} defines it already"),
+                    ),
+                    None,
+                ));
+            }
+            check_scoring(scoring, &rules, &params, &metrics, errors);
+        }
         if let Some(first) = book_ids.insert(book.id.clone(), file.clone()) {
             errors.push(located(
                 Text::new(
@@ -520,6 +589,58 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     rule.span,
                     errors,
                 );
+            }
+        }
+    }
+}
+
+/// The references of a `scoring:` section: rule ids known (a rule, or an id the submission
+/// schema enforces), parameters and metrics known.
+fn check_scoring(
+    scoring: &Scoring,
+    rules: &HashSet<String>,
+    params: &HashSet<String>,
+    metrics: &HashSet<String>,
+    errors: &mut Vec<Finding>,
+) {
+    let structural = crate::schema::structural_rules();
+    let transition = scoring
+        .transition
+        .iter()
+        .flat_map(|(rule, suspends)| std::iter::once(rule).chain(suspends));
+    let deductions = scoring.deductions.iter().map(|d| &d.rule);
+    for r in transition.chain(&scoring.vetoes).chain(deductions) {
+        if !rules.contains(&r.id) && !structural.contains_key(&r.id) {
+            errors.push(located(
+                Text::new(
+                    format!("未知规则编号「{}」：既不是规则，也不是提交文件模式实施的编号", r.id),
+                    format!("unknown rule id `{}`: neither a rule nor an id the submission schema enforces", r.id),
+                ),
+                Some(r.span),
+            ));
+        }
+    }
+    for d in &scoring.deductions {
+        if !params.contains(&d.points) {
+            errors.push(located(
+                Text::new(
+                    format!("未知参数「{}」", d.points),
+                    format!("unknown parameter `{}`", d.points),
+                ),
+                Some(d.points_span),
+            ));
+        }
+    }
+    for f in &scoring.figures {
+        for name in [&f.numerator, &f.denominator] {
+            if !metrics.contains(name) {
+                errors.push(located(
+                    Text::new(
+                        format!("亩均指标「{}」引用了未知指标「{name}」", f.id),
+                        format!("figure `{}` names an unknown metric `{name}`", f.id),
+                    ),
+                    Some(f.span),
+                ));
             }
         }
     }

@@ -178,8 +178,6 @@ pub struct Rule {
     pub when: Option<Expr>,
     pub checks: Vec<Check>,
     pub help: Text,
-    pub evaluation: Option<String>,
-    pub deduction_points: Option<f64>,
     /// The span of the rule's id in its rulebook.
     pub span: Span,
 }
@@ -216,8 +214,49 @@ pub struct Rulebook {
     pub params: Vec<Param>,
     pub metrics: Vec<Metric>,
     pub tables: BTreeMap<String, serde_json::Value>,
+    /// The annual evaluation's scheme, in the one rulebook that defines it.
+    pub scoring: Option<Scoring>,
     pub rules: Vec<Rule>,
     pub source: SourceFile,
+}
+
+/// A reference to a rule id (or a schema-enforced id) with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRef {
+    pub id: String,
+    pub span: Span,
+}
+
+/// How the annual evaluation reads a submission's findings (`scoring:` in a rulebook).
+#[derive(Debug, Clone)]
+pub struct Scoring {
+    /// The rule that fires while a park is in its transition period, and the rules that then
+    /// report not applicable.
+    pub transition: Option<(RuleRef, Vec<RuleRef>)>,
+    /// Any finding of these forces grade D.
+    pub vetoes: Vec<RuleRef>,
+    /// Each finding of `rule` deducts the value of parameter `points`.
+    pub deductions: Vec<Deduction>,
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deduction {
+    pub rule: RuleRef,
+    /// The parameter holding the points per finding.
+    pub points: String,
+    pub points_span: Span,
+}
+
+/// A ratio of two metrics, such as 亩均税收 = tax ÷ land; over a set of parks, Σ ÷ Σ.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub id: String,
+    pub title: Text,
+    pub numerator: String,
+    pub denominator: String,
+    pub unit: Option<String>,
+    pub span: Span,
 }
 
 impl Rulebook {
