@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::{Input, RunOptions, load};
-use crate::document::Limits;
+use crate::document::{Document, Limits};
 use crate::engine::Engine;
-use crate::finding::OutcomeStatus;
+use crate::finding::{Finding, OutcomeStatus};
+use crate::schema::Schema;
 
 /// How one fixture fared.
 #[derive(Debug, Clone)]
@@ -81,50 +82,68 @@ pub fn expected_pointers(text: &str, id: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs every rule of the engine against its fixtures in `dir`.
+/// Runs every rule of the engine against its fixtures in `dir`, then every catalogue id the
+/// submission schema enforces on its own (FORM-001, REC-001…) against its fixtures.
 #[must_use]
 pub fn run(engine: &Engine, dir: &Path) -> Vec<RuleResult> {
-    engine
+    let mut results: Vec<RuleResult> = engine
         .rules()
         .rules()
         .map(|(_, rule)| {
-            let files = fixtures_of(dir, &rule.id);
-            let mut missing = Vec::new();
-            if !files.iter().any(|(_, failing)| !failing) {
-                missing.push("pass");
-            }
-            if !files.iter().any(|(_, failing)| *failing) {
-                missing.push("fail");
-            }
-            let fixtures = files
-                .into_iter()
-                .map(|(path, failing)| FixtureResult {
-                    problem: run_fixture(engine, &rule.id, &path, failing).err(),
-                    path,
-                    failing,
-                })
-                .collect();
-            RuleResult {
-                id: rule.id.clone(),
-                fixtures,
-                missing,
-            }
+            test_id(&rule.id, dir, |path, failing| {
+                run_fixture(engine, &rule.id, path, failing)
+            })
         })
-        .collect()
+        .collect();
+    let schema = Schema::bundled().map_err(|e| e.to_string());
+    for id in crate::schema::structural_rules()
+        .into_keys()
+        .filter(|id| engine.rules().rule(id).is_none())
+    {
+        results.push(test_id(&id, dir, |path, failing| match &schema {
+            Ok(schema) => run_structural_fixture(schema, &id, path, failing),
+            Err(e) => Err(format!("the submission schema does not compile: {e}")),
+        }));
+    }
+    results
 }
 
-fn run_fixture(engine: &Engine, id: &str, path: &Path, failing: bool) -> Result<(), String> {
-    let doc = load(&Input::Path(path.to_path_buf()), &Limits::default()).map_err(|r| {
+/// Runs `run` on every fixture of `id` and notes a missing `pass*` or `fail*` one.
+fn test_id(id: &str, dir: &Path, run: impl Fn(&Path, bool) -> Result<(), String>) -> RuleResult {
+    let files = fixtures_of(dir, id);
+    let mut missing = Vec::new();
+    if !files.iter().any(|(_, failing)| !failing) {
+        missing.push("pass");
+    }
+    if !files.iter().any(|(_, failing)| *failing) {
+        missing.push("fail");
+    }
+    let fixtures = files
+        .into_iter()
+        .map(|(path, failing)| FixtureResult {
+            problem: run(&path, failing).err(),
+            path,
+            failing,
+        })
+        .collect();
+    RuleResult {
+        id: id.to_owned(),
+        fixtures,
+        missing,
+    }
+}
+
+fn load_fixture(path: &Path) -> Result<Document, String> {
+    load(&Input::Path(path.to_path_buf()), &Limits::default()).map_err(|r| {
         format!(
             "cannot load: {}",
             r.findings.first().map_or("?", |f| f.message.en.as_str())
         )
-    })?;
-    let evaluation = engine.evaluate(&doc, &RunOptions::default());
-    let outcome = evaluation.outcomes.iter().find(|o| o.rule == id);
-    let mut got: Vec<String> = evaluation
-        .findings
-        .iter()
+    })
+}
+
+fn pointers_of<'a>(findings: impl Iterator<Item = &'a Finding>, id: &str) -> Vec<String> {
+    let mut got: Vec<String> = findings
         .filter(|f| f.rule == id)
         .map(|f| {
             f.pointer
@@ -133,16 +152,53 @@ fn run_fixture(engine: &Engine, id: &str, path: &Path, failing: bool) -> Result<
         })
         .collect();
     got.sort();
+    got
+}
+
+/// A failing fixture fires `id` at exactly the pointers it declares.
+fn expect_declared(doc: &Document, id: &str, got: &[String]) -> Result<(), String> {
+    let mut want = expected_pointers(doc.source.text(), id);
+    want.sort();
+    if want.is_empty() {
+        return Err(format!("declares no `# expect: {id} /pointer` line"));
+    }
+    if got != want {
+        return Err(format!("expected findings at {want:?}, got {got:?}"));
+    }
+    Ok(())
+}
+
+/// A fixture of an id the schema enforces: a passing one is valid under the whole schema.
+fn run_structural_fixture(
+    schema: &Schema,
+    id: &str,
+    path: &Path,
+    failing: bool,
+) -> Result<(), String> {
+    let doc = load_fixture(path)?;
+    let findings = schema.check(&doc);
+    let got = pointers_of(findings.iter(), id);
     if failing {
-        let mut want = expected_pointers(doc.source.text(), id);
-        want.sort();
-        if want.is_empty() {
-            return Err(format!("declares no `# expect: {id} /pointer` line"));
-        }
-        if got != want {
-            return Err(format!("expected findings at {want:?}, got {got:?}"));
-        }
-        return Ok(());
+        return expect_declared(&doc, id, &got);
+    }
+    match findings.first() {
+        None => Ok(()),
+        Some(f) => Err(format!(
+            "not valid under the schema: {} {} ({})",
+            f.rule,
+            f.pointer.as_ref().map_or("", |p| p.as_str()),
+            f.message.en
+        )),
+    }
+}
+
+fn run_fixture(engine: &Engine, id: &str, path: &Path, failing: bool) -> Result<(), String> {
+    let doc = load_fixture(path)?;
+    let evaluation = engine.evaluate(&doc, &RunOptions::default());
+    let outcome = evaluation.outcomes.iter().find(|o| o.rule == id);
+    let got = pointers_of(evaluation.findings.iter(), id);
+    if failing {
+        return expect_declared(&doc, id, &got);
     }
     match outcome.map(|o| &o.status) {
         Some(OutcomeStatus::Passed) => Ok(()),

@@ -517,6 +517,10 @@ fn say_each_thing_once(explained: Vec<(Cause, Finding)>) -> Vec<Finding> {
             _ => None,
         })
         .collect();
+    // Two keywords of one catalogue requirement failing on one value (an email's `pattern` and
+    // `format`; two conditions that both ask for `reporting`) are one problem: said once.
+    let mut said: std::collections::HashSet<(&str, Option<&Pointer>)> =
+        std::collections::HashSet::new();
     explained
         .iter()
         .filter(|(cause, f)| match cause {
@@ -525,6 +529,11 @@ fn say_each_thing_once(explained: Vec<(Cause, Finding)>) -> Vec<Finding> {
                 .iter()
                 .any(|(parent, meant)| Some(parent) == f.pointer.as_ref() && meant == property),
             Cause::Other => f.pointer.as_ref().is_none_or(|p| !mistyped.contains(&p)),
+        })
+        .filter(|(cause, f)| {
+            *cause == Cause::Type
+                || f.rule == GENERIC_RULE
+                || said.insert((f.rule.as_str(), f.pointer.as_ref()))
         })
         .map(|(_, f)| f.clone())
         .collect()
