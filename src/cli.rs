@@ -69,6 +69,20 @@ enum RulesCommand {
         #[command(flatten)]
         look: LookArgs,
     },
+    /// The coverage matrix: every catalogue id, what implements it, its confidence and its
+    /// fixtures; exits 1 when an id is not implemented or lacks a passing or failing fixture.
+    Coverage {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// The directory of rule fixtures.
+        #[arg(long, default_value = "fixtures/rules")]
+        fixtures: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        look: LookArgs,
+    },
     /// Run every rule against its fixtures (fixtures/rules/<ID>/pass*.yaml and fail*.yaml).
     Test {
         #[command(flatten)]
@@ -196,6 +210,32 @@ pub fn main() -> ExitCode {
             Err(code) => code,
         },
         Command::Rules(RulesCommand::Lint { files, rules, look }) => lint(&files, &rules, &look),
+        Command::Rules(RulesCommand::Coverage {
+            rules,
+            fixtures,
+            format,
+            look,
+        }) => match engine(&rules, &look) {
+            Ok(engine) => match parkcheck::coverage::coverage(&engine, &fixtures) {
+                Ok(coverage) => {
+                    let lang = look.lang.or(engine.profile().lang).unwrap_or_default();
+                    print_out(&match format {
+                        Format::Human => parkcheck::coverage::render_human(&coverage, lang),
+                        Format::Json => parkcheck::coverage::render_json(&coverage),
+                    });
+                    if coverage.complete() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(EXIT_FINDINGS)
+                    }
+                }
+                Err(message) => {
+                    eprintln!("parkcheck: {message}");
+                    ExitCode::from(EXIT_TROUBLE)
+                }
+            },
+            Err(code) => code,
+        },
         Command::Rules(RulesCommand::Test { rules, fixtures }) => match engine(&rules, &plain()) {
             Ok(engine) => {
                 let results = ruletest::run(&engine, &fixtures);
@@ -371,7 +411,10 @@ fn check(args: &CheckArgs) -> ExitCode {
         as_of: args.as_of.clone(),
     };
     let started = Instant::now();
-    let (reports, timings) = check_all(&checker, &args.paths, &options);
+    let (mut reports, timings) = check_all(&checker, &args.paths, &options);
+    if checker.engine().is_some() {
+        parkcheck::xdoc::check(&mut reports, options.as_of.as_deref());
+    }
     let wall = started.elapsed();
     let summary = Summary::of(&reports);
     let out = match args.format {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::document::{Document, Node, Pointer, Value};
+use crate::source::Span;
 use crate::text::Text;
 
 /// A string value of the submission and where it is.
@@ -17,6 +18,9 @@ pub struct Located {
     /// 1-based line and column (characters) of the value.
     pub line: usize,
     pub column: usize,
+    /// The bytes of the value in its file.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// One tenant as declared in `tenants`.
@@ -103,5 +107,6 @@ fn located(doc: &Document, node: &Node, pointer: Pointer) -> Option<Located> {
         pointer,
         line: at.line,
         column: at.column,
+        span: node.span,
     })
 }

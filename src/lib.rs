@@ -5,6 +5,7 @@
 //! its structure, and [`report`] formats the [`finding::Finding`]s; [`check`] ties them together.
 
 pub mod check;
+pub mod coverage;
 pub mod document;
 pub mod engine;
 pub mod explain;
@@ -20,3 +21,4 @@ pub mod score;
 pub mod source;
 pub mod text;
 pub mod walk;
+pub mod xdoc;

@@ -49,8 +49,11 @@ pub fn fixtures_of(dir: &Path, id: &str) -> Vec<(PathBuf, bool)> {
         .map(|e| e.path())
         .filter_map(|p| {
             let name = p.file_name()?.to_str()?.to_owned();
-            let ext_ok =
-                name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json");
+            // A directory is one fixture of several submissions (the cross-document rules).
+            let ext_ok = name.ends_with(".yaml")
+                || name.ends_with(".yml")
+                || name.ends_with(".json")
+                || p.is_dir();
             match (ext_ok, name.starts_with("pass"), name.starts_with("fail")) {
                 (true, true, _) => Some((p, false)),
                 (true, _, true) => Some((p, true)),
@@ -103,6 +106,11 @@ pub fn run(engine: &Engine, dir: &Path) -> Vec<RuleResult> {
         results.push(test_id(&id, dir, |path, failing| match &schema {
             Ok(schema) => run_structural_fixture(schema, &id, path, failing),
             Err(e) => Err(format!("the submission schema does not compile: {e}")),
+        }));
+    }
+    for id in crate::xdoc::RULES {
+        results.push(test_id(id, dir, |path, failing| {
+            run_cross_document_fixture(id, path, failing)
         }));
     }
     results
@@ -190,6 +198,47 @@ fn run_structural_fixture(
             f.message.en
         )),
     }
+}
+
+/// A fixture of a cross-document rule: a directory of submissions checked together; each
+/// file declares the findings it must get (`# expect:`), a passing directory gets none.
+fn run_cross_document_fixture(id: &str, dir: &Path, failing: bool) -> Result<(), String> {
+    let mut reports = Vec::new();
+    let paths = crate::walk::inputs(dir)
+        .into_iter()
+        .filter_map(|input| match input {
+            Ok(Input::Path(path)) => Some(path),
+            _ => None,
+        });
+    for path in paths {
+        let doc = load_fixture(&path)?;
+        let facts = crate::facts::ParkFacts::of(&doc);
+        let mut report = crate::check::FileReport::failed(doc.source, Vec::new());
+        report.unreadable = false;
+        report.facts = Some(Box::new(facts));
+        reports.push(report);
+    }
+    if reports.len() < 2 {
+        return Err("a cross-document fixture needs at least two submissions".to_owned());
+    }
+    crate::xdoc::check(&mut reports, None);
+    let mut declared = 0;
+    for report in &reports {
+        let got = pointers_of(report.findings.iter(), id);
+        let mut want = expected_pointers(report.source.text(), id);
+        want.sort();
+        declared += want.len();
+        if got != want {
+            return Err(format!(
+                "{}: expected findings at {want:?}, got {got:?}",
+                report.source.name()
+            ));
+        }
+    }
+    if failing && declared == 0 {
+        return Err(format!("no file declares `# expect: {id} /pointer`"));
+    }
+    Ok(())
 }
 
 fn run_fixture(engine: &Engine, id: &str, path: &Path, failing: bool) -> Result<(), String> {

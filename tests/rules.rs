@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::root;
+use common::{parkcheck, root};
 use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
 use parkcheck::profile::Profile;
@@ -102,4 +102,47 @@ fn the_default_profile_reports_unverified_rules_as_warnings() {
             );
         }
     }
+}
+
+#[test]
+fn every_catalogue_id_is_covered_both_ways() {
+    let output = parkcheck()
+        .args(["rules", "coverage", "--format", "json"])
+        .output()
+        .unwrap();
+    let coverage: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = coverage["rows"].as_array().unwrap();
+    let gaps: Vec<String> = rows
+        .iter()
+        .filter(|r| !r["gaps"].as_array().unwrap().is_empty())
+        .map(|r| format!("{} lacks {}", r["id"], r["gaps"]))
+        .collect();
+    assert!(gaps.is_empty(), "uncovered catalogue ids: {gaps:#?}");
+    assert_eq!(coverage["not_in_catalogue"], serde_json::json!([]));
+    assert_eq!(output.status.code(), Some(0));
+    // The catalogue of domain.md: 55 ids, each listed once.
+    let mut ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 55);
+    ids.dedup();
+    assert_eq!(ids.len(), 55);
+}
+
+#[test]
+fn coverage_flags_ids_without_fixtures() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = parkcheck()
+        .args(["rules", "coverage", "--lang", "en", "--fixtures"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("FORM-001") && text.contains("missing: pass fixture, fail fixture"),
+        "{text}"
+    );
+    assert!(
+        text.contains("55 id(s), 0 complete, 55 with gaps"),
+        "{text}"
+    );
 }

@@ -142,6 +142,17 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
             inline(&confidence, lang)
         ));
     }
+    for r in &finding.related {
+        let at = match (r.line, r.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", r.file),
+            _ => r.file.clone(),
+        };
+        out.push_str(&format!(
+            "  {}: {at}  {}\n",
+            inline(&Text::new("另见", "see also"), lang),
+            inline(&r.message, lang)
+        ));
+    }
     if let Some(trace) = &finding.trace {
         out.push_str(&format!(
             "  {}:\n",
