@@ -16,7 +16,8 @@ use parkcheck::report::{self, Summary};
 use parkcheck::rulebook::{BUNDLED, RuleSet, load_rulebooks};
 use parkcheck::schema::{SUBMISSION_SCHEMA, Schema};
 use parkcheck::text::Lang;
-use parkcheck::{explain, ruletest};
+use parkcheck::waiver::{self, WaiverFile};
+use parkcheck::{baseline::Baseline, explain, ruletest};
 use rayon::prelude::*;
 
 /// parkcheck — 小微企业园申报合规检查 / compliance checks for small and micro enterprise park filings.
@@ -123,6 +124,18 @@ struct CheckArgs {
     /// Print the time spent parsing, validating and evaluating to stderr.
     #[arg(long)]
     timings: bool,
+    /// Waivers to apply (YAML) [default: parkcheck.waivers.yaml beside the submissions].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_waivers")]
+    waivers: Option<PathBuf>,
+    /// Apply no waivers, not even the default file.
+    #[arg(long)]
+    no_waivers: bool,
+    /// Report only the findings that are not in this baseline; list those no longer found.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record this run's findings in FILE (JSON), then exit 0 unless a file could not be read.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Largest file read, in bytes.
     #[arg(long, default_value_t = Limits::default().max_file_size)]
     max_file_size: u64,
@@ -346,6 +359,10 @@ fn check(args: &CheckArgs) -> ExitCode {
             Err(code) => return code,
         }
     };
+    let decisions = match Decisions::load(args, &checker, &limits) {
+        Ok(decisions) => decisions,
+        Err(code) => return code,
+    };
     let options = RunOptions {
         as_of: args.as_of.clone(),
     };
@@ -355,6 +372,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         .paths
         .iter()
         .flat_map(|p| parkcheck::walk::inputs(p))
+        .filter(|input| !decisions.is_own(input))
         .collect();
     // Files are checked in parallel; `collect` keeps the input order, so the report is stable.
     let checked: Vec<(FileReport, Timings)> = inputs
@@ -374,7 +392,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         timings += t;
     }
     let wall = started.elapsed();
-    let summary = Summary::of(&reports);
+    let (summary, written) = decisions.apply(args, &mut reports);
     let out = match args.format {
         Format::Json => report::json::render(&reports, &summary, args.show_passed),
         Format::Human => {
@@ -394,6 +412,11 @@ fn check(args: &CheckArgs) -> ExitCode {
             rayon::current_num_threads()
         );
     }
+    match written {
+        Some(false) => return ExitCode::from(EXIT_TROUBLE),
+        Some(true) if summary.files_unreadable == 0 => return ExitCode::SUCCESS,
+        _ => {}
+    }
     if summary.files_unreadable > 0 {
         ExitCode::from(EXIT_TROUBLE)
     } else if reports
@@ -404,6 +427,101 @@ fn check(args: &CheckArgs) -> ExitCode {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The recorded decisions a check run applies: waivers and a baseline.
+struct Decisions {
+    waivers: Vec<WaiverFile>,
+    baseline: Option<Baseline>,
+    today: jiff::civil::Date,
+    /// The waiver and baseline files, which are not submissions even inside a checked directory.
+    own: Vec<PathBuf>,
+}
+
+impl Decisions {
+    /// Loads the waiver files and the baseline; on a problem prints every one and returns exit 2.
+    fn load(args: &CheckArgs, checker: &Checker, limits: &Limits) -> Result<Self, ExitCode> {
+        // PARKCHECK_TODAY=YYYY-MM-DD fixes the date waivers expire against (reproducible runs).
+        let today =
+            waiver::today(std::env::var("PARKCHECK_TODAY").ok().as_deref()).map_err(|e| {
+                eprintln!("parkcheck: PARKCHECK_TODAY: {e}");
+                ExitCode::from(EXIT_TROUBLE)
+            })?;
+        let paths = match (&args.waivers, args.no_waivers) {
+            (_, true) => Vec::new(),
+            (Some(path), false) => vec![path.clone()],
+            (None, false) => waiver::default_files(&args.paths),
+        };
+        let known = waiver::known_rules(checker.rules(), checker.schema());
+        let mut waivers = Vec::new();
+        let mut broken = Vec::new();
+        for path in &paths {
+            match WaiverFile::load(path, limits, known.as_ref()) {
+                Ok(file) => waivers.push(file),
+                Err(report) => broken.push(report),
+            }
+        }
+        let baseline = match &args.baseline {
+            Some(path) => match Baseline::load(path, limits) {
+                Ok(baseline) => Some(baseline),
+                Err(report) => {
+                    broken.push(report);
+                    None
+                }
+            },
+            None => None,
+        };
+        if !broken.is_empty() {
+            return Err(fail(&broken, &args.look));
+        }
+        let own = paths
+            .iter()
+            .chain(&args.baseline)
+            .chain(&args.write_baseline)
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        Ok(Self {
+            waivers,
+            baseline,
+            today,
+            own,
+        })
+    }
+
+    fn is_own(&self, input: &Result<parkcheck::check::Input, FileReport>) -> bool {
+        matches!(input, Ok(parkcheck::check::Input::Path(p))
+            if std::fs::canonicalize(p).is_ok_and(|p| self.own.contains(&p)))
+    }
+
+    /// Applies the waivers, then the baseline; adds the waiver files' reports; writes the
+    /// baseline when asked (`Some(written)`), and returns the run's summary.
+    fn apply(self, args: &CheckArgs, reports: &mut Vec<FileReport>) -> (Summary, Option<bool>) {
+        let notes = waiver::apply(&self.waivers, reports, self.today);
+        let dir_of = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
+        let resolved = match (&self.baseline, &args.baseline) {
+            (Some(baseline), Some(path)) => baseline.apply(reports, &dir_of(path)),
+            _ => Vec::new(),
+        };
+        let written = args.write_baseline.as_ref().map(|path| {
+            let baseline = Baseline::of(reports, &dir_of(path));
+            match parkcheck::output::write_atomic(path, baseline.to_json().as_bytes()) {
+                Ok(()) => {
+                    let n = baseline.findings.len();
+                    eprintln!(
+                        "基线已写入 {0}：{n} 项 / baseline written to {0}: {n} finding(s)",
+                        path.display()
+                    );
+                    true
+                }
+                Err(e) => {
+                    eprintln!("parkcheck: {}: {e}", path.display());
+                    false
+                }
+            }
+        });
+        reports.extend(notes);
+        (Summary::of(reports).resolved(resolved), written)
     }
 }
 
