@@ -490,8 +490,9 @@ impl Decisions {
     }
 
     fn is_own(&self, input: &Result<parkcheck::check::Input, FileReport>) -> bool {
-        matches!(input, Ok(parkcheck::check::Input::Path(p))
-            if std::fs::canonicalize(p).is_ok_and(|p| self.own.contains(&p)))
+        !self.own.is_empty()
+            && matches!(input, Ok(parkcheck::check::Input::Path(p))
+                if std::fs::canonicalize(p).is_ok_and(|p| self.own.contains(&p)))
     }
 
     /// Applies the waivers, then the baseline; adds the waiver files' reports; writes the
