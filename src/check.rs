@@ -96,6 +96,18 @@ impl Checker {
         self.engine.as_ref()
     }
 
+    /// The submission schema.
+    #[must_use]
+    pub const fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The rulebooks in use (none when checking structure only).
+    #[must_use]
+    pub fn rules(&self) -> Option<&crate::rulebook::RuleSet> {
+        self.engine.as_ref().map(Engine::rules)
+    }
+
     /// Checks one input and adds the time of each phase to `timings`.
     #[must_use]
     pub fn check_timed(

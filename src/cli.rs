@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use parkcheck::check::{Checker, FileReport, RunOptions, Timings};
+use parkcheck::check::{Checker, FileReport, Input, RunOptions, Timings};
 use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
 use parkcheck::finding::Severity;
@@ -16,7 +16,8 @@ use parkcheck::report::{self, Summary};
 use parkcheck::rulebook::{BUNDLED, RuleSet, load_rulebooks};
 use parkcheck::schema::{SUBMISSION_SCHEMA, Schema};
 use parkcheck::text::Lang;
-use parkcheck::{explain, ruletest};
+use parkcheck::waiver::{self, WaiverFile};
+use parkcheck::{baseline::Baseline, explain, ruletest};
 use rayon::prelude::*;
 
 /// parkcheck — 小微企业园申报合规检查 / compliance checks for small and micro enterprise park filings.
@@ -140,6 +141,18 @@ struct CheckArgs {
     /// Print the time spent parsing, validating and evaluating to stderr.
     #[arg(long)]
     timings: bool,
+    /// Waivers to apply (YAML) [default: parkcheck.waivers.yaml beside the submissions].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_waivers")]
+    waivers: Option<PathBuf>,
+    /// Apply no waivers, not even the default file.
+    #[arg(long)]
+    no_waivers: bool,
+    /// Report only the findings that are not in this baseline; list those no longer found.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record this run's findings in FILE (JSON), then exit 0 unless a file could not be read.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Largest file read, in bytes.
     #[arg(long, default_value_t = Limits::default().max_file_size)]
     max_file_size: u64,
@@ -407,16 +420,22 @@ fn check(args: &CheckArgs) -> ExitCode {
             Err(code) => return code,
         }
     };
+    let decisions = match Decisions::load(args, &checker, &limits) {
+        Ok(decisions) => decisions,
+        Err(code) => return code,
+    };
     let options = RunOptions {
         as_of: args.as_of.clone(),
     };
     let started = Instant::now();
-    let (mut reports, timings) = check_all(&checker, &args.paths, &options);
+    let (mut reports, timings) = check_all(&checker, &args.paths, &options, |input| {
+        !decisions.is_own(input)
+    });
     if checker.engine().is_some() {
         parkcheck::xdoc::check(&mut reports, options.as_of.as_deref());
     }
     let wall = started.elapsed();
-    let summary = Summary::of(&reports);
+    let (summary, written) = decisions.apply(args, &mut reports);
     let out = match args.format {
         Format::Json => report::json::render(&reports, &summary, args.show_passed),
         Format::Human => {
@@ -435,6 +454,11 @@ fn check(args: &CheckArgs) -> ExitCode {
             wall.as_secs_f64() * 1e3,
             rayon::current_num_threads()
         );
+    }
+    match written {
+        Some(false) => return ExitCode::from(EXIT_TROUBLE),
+        Some(true) if summary.files_unreadable == 0 => return ExitCode::SUCCESS,
+        _ => {}
     }
     if summary.files_unreadable > 0 {
         ExitCode::from(EXIT_TROUBLE)
@@ -455,10 +479,12 @@ fn check_all(
     checker: &Checker,
     paths: &[PathBuf],
     options: &RunOptions,
+    keep: impl Fn(&Result<Input, FileReport>) -> bool,
 ) -> (Vec<FileReport>, Timings) {
     let inputs: Vec<_> = paths
         .iter()
         .flat_map(|p| parkcheck::walk::inputs(p))
+        .filter(|input| keep(input))
         .collect();
     let checked: Vec<(FileReport, Timings)> = inputs
         .into_par_iter()
@@ -499,7 +525,7 @@ fn score(args: &ScoreArgs) -> ExitCode {
     let options = RunOptions {
         as_of: args.as_of.clone(),
     };
-    let (reports, _) = check_all(&checker, &args.paths, &options);
+    let (reports, _) = check_all(&checker, &args.paths, &options, |_| true);
     let Some(engine) = checker.engine() else {
         return ExitCode::from(EXIT_TROUBLE);
     };
@@ -520,6 +546,102 @@ fn score(args: &ScoreArgs) -> ExitCode {
         ExitCode::from(EXIT_TROUBLE)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The recorded decisions a check run applies: waivers and a baseline.
+struct Decisions {
+    waivers: Vec<WaiverFile>,
+    baseline: Option<Baseline>,
+    today: jiff::civil::Date,
+    /// The waiver and baseline files, which are not submissions even inside a checked directory.
+    own: Vec<PathBuf>,
+}
+
+impl Decisions {
+    /// Loads the waiver files and the baseline; on a problem prints every one and returns exit 2.
+    fn load(args: &CheckArgs, checker: &Checker, limits: &Limits) -> Result<Self, ExitCode> {
+        // PARKCHECK_TODAY=YYYY-MM-DD fixes the date waivers expire against (reproducible runs).
+        let today =
+            waiver::today(std::env::var("PARKCHECK_TODAY").ok().as_deref()).map_err(|e| {
+                eprintln!("parkcheck: PARKCHECK_TODAY: {e}");
+                ExitCode::from(EXIT_TROUBLE)
+            })?;
+        let paths = match (&args.waivers, args.no_waivers) {
+            (_, true) => Vec::new(),
+            (Some(path), false) => vec![path.clone()],
+            (None, false) => waiver::default_files(&args.paths),
+        };
+        let known = waiver::known_rules(checker.rules(), checker.schema());
+        let mut waivers = Vec::new();
+        let mut broken = Vec::new();
+        for path in &paths {
+            match WaiverFile::load(path, limits, known.as_ref()) {
+                Ok(file) => waivers.push(file),
+                Err(report) => broken.push(report),
+            }
+        }
+        let baseline = match &args.baseline {
+            Some(path) => match Baseline::load(path, limits) {
+                Ok(baseline) => Some(baseline),
+                Err(report) => {
+                    broken.push(report);
+                    None
+                }
+            },
+            None => None,
+        };
+        if !broken.is_empty() {
+            return Err(fail(&broken, &args.look));
+        }
+        let own = paths
+            .iter()
+            .chain(&args.baseline)
+            .chain(&args.write_baseline)
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        Ok(Self {
+            waivers,
+            baseline,
+            today,
+            own,
+        })
+    }
+
+    fn is_own(&self, input: &Result<parkcheck::check::Input, FileReport>) -> bool {
+        !self.own.is_empty()
+            && matches!(input, Ok(parkcheck::check::Input::Path(p))
+                if std::fs::canonicalize(p).is_ok_and(|p| self.own.contains(&p)))
+    }
+
+    /// Applies the waivers, then the baseline; adds the waiver files' reports; writes the
+    /// baseline when asked (`Some(written)`), and returns the run's summary.
+    fn apply(self, args: &CheckArgs, reports: &mut Vec<FileReport>) -> (Summary, Option<bool>) {
+        let notes = waiver::apply(&self.waivers, reports, self.today);
+        let dir_of = |p: &Path| p.parent().unwrap_or(Path::new("")).to_path_buf();
+        let resolved = match (&self.baseline, &args.baseline) {
+            (Some(baseline), Some(path)) => baseline.apply(reports, &dir_of(path)),
+            _ => Vec::new(),
+        };
+        let written = args.write_baseline.as_ref().map(|path| {
+            let baseline = Baseline::of(reports, &dir_of(path));
+            match parkcheck::output::write_atomic(path, baseline.to_json().as_bytes()) {
+                Ok(()) => {
+                    let n = baseline.findings.len();
+                    eprintln!(
+                        "基线已写入 {0}：{n} 项 / baseline written to {0}: {n} finding(s)",
+                        path.display()
+                    );
+                    true
+                }
+                Err(e) => {
+                    eprintln!("parkcheck: {}: {e}", path.display());
+                    false
+                }
+            }
+        });
+        reports.extend(notes);
+        (Summary::of(reports).resolved(resolved), written)
     }
 }
 

@@ -4,6 +4,7 @@
 //! The pipeline runs one way: [`document`] loads a file into a spanned tree, [`schema`] checks
 //! its structure, and [`report`] formats the [`finding::Finding`]s; [`check`] ties them together.
 
+pub mod baseline;
 pub mod check;
 pub mod coverage;
 pub mod document;
@@ -20,5 +21,6 @@ pub mod schema;
 pub mod score;
 pub mod source;
 pub mod text;
+pub mod waiver;
 pub mod walk;
 pub mod xdoc;

@@ -393,10 +393,10 @@ fn explain(
             format!("{} is not in the expected form: `{found}`", field.en),
         )),
         K::Format { format } => {
-            let what = if format == "date" {
-                "日期（YYYY-MM-DD）"
-            } else {
-                format.as_str()
+            let what = match format.as_str() {
+                "date" => "日期（YYYY-MM-DD）",
+                "json-pointer" => "JSON 指针（以 / 开头，如 /tenants/3）",
+                other => other,
             };
             value_finding(Text::new(
                 format!("{}「{found}」不是有效的{what}", field.zh),

@@ -29,7 +29,9 @@ pub fn inputs(path: &Path) -> Vec<Result<Input, FileReport>> {
         match entry {
             Ok(entry) => {
                 let p = entry.path();
+                // A waiver file beside the submissions is not a submission.
                 let wanted = entry.file_type().is_some_and(|t| t.is_file())
+                    && entry.file_name() != crate::waiver::DEFAULT_FILE
                     && p.extension()
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));

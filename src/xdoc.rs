@@ -67,18 +67,21 @@ pub fn check(reports: &mut [FileReport], as_of: Option<&str>) {
                 .and_then(|f| f.name.as_ref())
                 .map_or_else(|| "?".to_owned(), |n| n.value.clone())
         };
-        // Two files of one park (the same platform id or name: XDOC-002) would otherwise
+        // Two files of one park (sharing a platform id or a name: XDOC-002) would otherwise
         // repeat every tenant as XDOC-001; the duplicate submission is the one problem.
-        let park_of = |report: usize| {
-            reports
-                .get(report)
-                .and_then(|r| r.facts.as_deref())
-                .and_then(|f| f.park_id())
+        let same_park = |a: usize, b: usize| {
+            let facts = |i: usize| reports.get(i).and_then(|r| r.facts.as_deref());
+            let (Some(a), Some(b)) = (facts(a), facts(b)) else {
+                return false;
+            };
+            let same = |x: &Option<Located>, y: &Option<Located>| matches!((x, y), (Some(x), Some(y)) if x.value == y.value);
+            same(&a.platform_id, &b.platform_id) || same(&a.name, &b.name)
         };
         for ((date, uscc), places) in &tenants {
-            let parks: std::collections::BTreeSet<_> =
-                places.iter().map(|p| park_of(p.report)).collect();
-            if parks.len() < 2 {
+            let one_park = places
+                .iter()
+                .all(|a| places.iter().all(|b| same_park(a.report, b.report)));
+            if one_park {
                 continue;
             }
             conflict(

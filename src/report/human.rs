@@ -9,7 +9,7 @@ use miette::{
 
 use super::Summary;
 use crate::check::FileReport;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, Suppression};
 use crate::text::{Lang, Text};
 
 /// How to draw the report.
@@ -99,7 +99,8 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
     let mut out = String::new();
     for report in reports {
         let source = NamedSource::new(report.source.name(), report.source.shared_text());
-        for finding in &report.findings {
+        // Waived and baselined findings are listed compactly below, not drawn.
+        for finding in report.findings.iter().filter(|f| f.suppression.is_none()) {
             let rendered = Rendered {
                 finding,
                 source: source.clone(),
@@ -119,6 +120,8 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
             out.push('\n');
         }
     }
+    out.push_str(&waived(reports, style.lang));
+    out.push_str(&resolved(summary, style.lang));
     out.push_str(&summary_line(summary).render(style.lang));
     out.push('\n');
     out
@@ -184,6 +187,77 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
     out
 }
 
+/// The waived findings, one line each: rule, place, reason, who approved it, until when.
+fn waived(reports: &[FileReport], lang: Lang) -> String {
+    let mut out = String::new();
+    for report in reports {
+        for f in &report.findings {
+            let Some(Suppression::Waived {
+                reason,
+                approved_by,
+                document,
+                expires,
+                waiver,
+            }) = &f.suppression
+            else {
+                continue;
+            };
+            if out.is_empty() {
+                out = format!("{}:\n", inline(&Text::new("已豁免", "waived"), lang));
+            }
+            let place = f.span.map_or_else(String::new, |s| {
+                let at = report.source.line_col(s.start);
+                format!(":{}:{}", at.line, at.column)
+            });
+            let mut approval = vec![approved_by.clone()];
+            approval.extend(document.clone());
+            if let Some(date) = expires {
+                approval.push(inline(
+                    &Text::new(format!("有效期至 {date}"), format!("until {date}")),
+                    lang,
+                ));
+            }
+            out.push_str(&format!(
+                "  {} {}{place} ({waiver})\n    {reason} — {}\n",
+                f.rule,
+                report.source.name(),
+                approval.join(", ")
+            ));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// The baseline's findings that were not found in this run.
+fn resolved(summary: &Summary, lang: Lang) -> String {
+    if summary.resolved.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "{}:\n",
+        inline(
+            &Text::new(
+                "已解决（基线中有，本次未发现）",
+                "resolved (in the baseline, not found now)"
+            ),
+            lang
+        )
+    );
+    for e in &summary.resolved {
+        let at = if e.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", e.pointer)
+        };
+        out.push_str(&format!("  {} {}{at}\n", e.rule, e.file));
+    }
+    out.push('\n');
+    out
+}
+
 /// `--show-passed`: what each rule in force concluded for this file.
 fn outcomes(report: &FileReport, lang: Lang) -> String {
     use crate::finding::OutcomeStatus;
@@ -217,6 +291,21 @@ fn summary_line(s: &Summary) -> Text {
         "checked {} file(s): {} error(s), {} warning(s), {} info(s)",
         s.files, s.errors, s.warnings, s.infos
     );
+    if s.waived > 0 {
+        zh.push_str(&format!("；{} 项已豁免", s.waived));
+        en.push_str(&format!("; {} waived", s.waived));
+    }
+    if s.baselined > 0 {
+        zh.push_str(&format!("；{} 项在基线中", s.baselined));
+        en.push_str(&format!("; {} in the baseline", s.baselined));
+    }
+    if s.baseline_resolved > 0 {
+        zh.push_str(&format!("；基线中 {} 项已解决", s.baseline_resolved));
+        en.push_str(&format!(
+            "; {} resolved since the baseline",
+            s.baseline_resolved
+        ));
+    }
     if s.files_unreadable > 0 {
         zh.push_str(&format!("；{} 个文件无法读取或解析", s.files_unreadable));
         en.push_str(&format!(

@@ -22,8 +22,13 @@ pub struct Summary {
     pub waived: usize,
     /// Findings kept from counting by the baseline.
     pub baselined: usize,
+    /// Findings recorded in the baseline that were not found (fixed, or gone).
+    pub baseline_resolved: usize,
     /// Counted findings per rule id, sorted by id.
     pub by_rule: BTreeMap<String, usize>,
+    /// The baseline's findings that were not found, as recorded (set with [`Summary::resolved`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<crate::baseline::Entry>,
 }
 
 impl Summary {
@@ -62,5 +67,13 @@ impl Summary {
             }
         }
         summary
+    }
+
+    /// Records the baseline's findings that this run did not find.
+    #[must_use]
+    pub fn resolved(mut self, resolved: Vec<crate::baseline::Entry>) -> Self {
+        self.baseline_resolved = resolved.len();
+        self.resolved = resolved;
+        self
     }
 }
