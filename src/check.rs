@@ -90,6 +90,12 @@ impl Checker {
         }
     }
 
+    /// The rules engine, when the checker evaluates rulebooks.
+    #[must_use]
+    pub const fn engine(&self) -> Option<&Engine> {
+        self.engine.as_ref()
+    }
+
     /// Checks one input and adds the time of each phase to `timings`.
     #[must_use]
     pub fn check_timed(
