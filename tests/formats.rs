@@ -699,8 +699,9 @@ fn sigint_exits_130_and_leaves_no_partial_report() {
         child.try_wait().unwrap().is_none(),
         "the run ended before it could be interrupted; make the corpus larger"
     );
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own `kill`, which every machine with `sh` has.
+    let killed = std::process::Command::new("sh")
+        .args(["-c", "kill -INT \"$1\"", "sh", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
