@@ -119,9 +119,14 @@ struct CheckArgs {
     /// Files or directories to check; directories are searched for *.yaml, *.yml and *.json.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Report format: human, json, sarif, junit or github. `FORMAT=FILE` writes that format to
+    /// FILE; repeat for several (at most one without a file, which goes to stdout or --output).
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
+    format: Vec<FormatSpec>,
+    /// Write the report (the format given without a file, human by default) to FILE instead of
+    /// stdout.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
     #[command(flatten)]
     look: LookArgs,
     #[command(flatten)]
@@ -188,6 +193,83 @@ enum Format {
     Json,
 }
 
+/// The formats of `check`'s report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+/// One `--format` value: a format, and the file it goes to (stdout when none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FormatSpec {
+    format: ReportFormat,
+    file: Option<PathBuf>,
+}
+
+fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
+    let (name, file) = match text.split_once('=') {
+        Some((name, "")) => {
+            return Err(format!(
+                "`{name}=` 缺少文件名 / `{name}=` lacks a file name"
+            ));
+        }
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (text, None),
+    };
+    let format = ReportFormat::from_str(name, true).map_err(|_| {
+        format!(
+            "未知格式 `{name}`（可用：human, json, sarif, junit, github）/ unknown format `{name}` (one of human, json, sarif, junit, github)"
+        )
+    })?;
+    Ok(FormatSpec { format, file })
+}
+
+/// Where each report of a `check` goes: `(format, None)` is stdout.
+fn destinations(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)>, String> {
+    let bare: Vec<ReportFormat> = args
+        .format
+        .iter()
+        .filter(|s| s.file.is_none())
+        .map(|s| s.format)
+        .collect();
+    if bare.len() > 1 {
+        return Err(
+            "最多一个不带文件的 --format，其余请写作 FORMAT=FILE / at most one --format without a file; write the others as FORMAT=FILE"
+                .to_owned(),
+        );
+    }
+    let mut out: Vec<(ReportFormat, Option<PathBuf>)> = Vec::new();
+    let main = match (bare.first(), args.format.is_empty()) {
+        (Some(format), _) => Some(*format),
+        // No --format at all, or only --output: the human report.
+        (None, true) => Some(ReportFormat::Human),
+        (None, false) if args.output.is_some() => Some(ReportFormat::Human),
+        (None, false) => None,
+    };
+    if let Some(format) = main {
+        out.push((format, args.output.clone()));
+    }
+    out.extend(
+        args.format
+            .iter()
+            .filter_map(|s| s.file.clone().map(|f| (s.format, Some(f)))),
+    );
+    let files: Vec<&PathBuf> = out.iter().filter_map(|(_, f)| f.as_ref()).collect();
+    for (i, file) in files.iter().enumerate() {
+        if files.iter().skip(i + 1).any(|other| other == file) {
+            return Err(format!(
+                "两个报告写入同一文件 {0} / two reports would be written to the same file {0}",
+                file.display()
+            ));
+        }
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Color {
     Auto,
@@ -195,9 +277,27 @@ enum Color {
     Never,
 }
 
-/// Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage error or unreadable input.
+/// Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage error or unreadable input,
+/// 130 interrupted (SIGINT, Ctrl-C).
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_TROUBLE: u8 = 2;
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// On Ctrl-C (SIGINT), waits for a report being written to be complete (no atomic write starts
+/// after that), then exits with 130: a report file is the old one or a whole new one, and no
+/// temporary file is left. `ctrlc` runs the handler on its own thread, not in signal context,
+/// so it may take a lock and print.
+#[allow(clippy::exit)]
+fn exit_on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        let _no_more_writes = parkcheck::output::hold_writes();
+        eprintln!("parkcheck: 已中断 / interrupted");
+        std::process::exit(EXIT_INTERRUPTED);
+    });
+    if let Err(error) = installed {
+        eprintln!("parkcheck: 无法处理 Ctrl-C / cannot handle Ctrl-C: {error}");
+    }
+}
 
 fn parse_date(text: &str) -> Result<String, String> {
     parkcheck::engine::functions::parse_date(text).map(|_| text.to_owned())
@@ -397,6 +497,14 @@ fn lint(files: &[PathBuf], args: &RulesArgs, look: &LookArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
+    let destinations = match destinations(args) {
+        Ok(destinations) => destinations,
+        Err(message) => {
+            eprintln!("parkcheck: {message}");
+            return ExitCode::from(EXIT_TROUBLE);
+        }
+    };
+    exit_on_interrupt();
     let schema = match Schema::bundled() {
         Ok(schema) => schema,
         Err(error) => {
@@ -436,15 +544,42 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     let wall = started.elapsed();
     let (summary, written) = decisions.apply(args, &mut reports);
-    let out = match args.format {
-        Format::Json => report::json::render(&reports, &summary, args.show_passed),
-        Format::Human => {
-            let mut style = style(&args.look, profile_lang);
-            style.show_passed = args.show_passed;
-            report::human::render(&reports, &summary, style)
+    let lang = args.look.lang.or(profile_lang).unwrap_or_default();
+    let mut write_failed = false;
+    for (format, file) in &destinations {
+        let out = match format {
+            ReportFormat::Json => report::json::render(&reports, &summary, args.show_passed),
+            ReportFormat::Human => {
+                let mut style = style(&args.look, profile_lang);
+                style.show_passed = args.show_passed;
+                if file.is_some() && args.look.color != Color::Always {
+                    style.color = false;
+                }
+                report::human::render(&reports, &summary, style)
+            }
+            ReportFormat::Sarif => {
+                report::sarif::render(&reports, &summary, checker.engine(), lang)
+            }
+            ReportFormat::Junit => {
+                report::junit::render(&reports, &summary, checker.engine(), lang)
+            }
+            ReportFormat::Github => {
+                report::github::render(&reports, &summary, checker.engine(), lang)
+            }
+        };
+        match file {
+            None => print_out(&out),
+            Some(path) => {
+                if let Err(error) = parkcheck::output::write_atomic(path, out.as_bytes()) {
+                    eprintln!(
+                        "parkcheck: 无法写入报告 {0}：{error} / cannot write the report {0}: {error}",
+                        path.display()
+                    );
+                    write_failed = true;
+                }
+            }
         }
-    };
-    print_out(&out);
+    }
     if args.timings {
         eprintln!(
             "timings: parse {:.1} ms, schema {:.1} ms, rules {:.1} ms (summed over threads); wall {:.1} ms on {} threads",
@@ -457,10 +592,12 @@ fn check(args: &CheckArgs) -> ExitCode {
     }
     match written {
         Some(false) => return ExitCode::from(EXIT_TROUBLE),
-        Some(true) if summary.files_unreadable == 0 => return ExitCode::SUCCESS,
+        Some(true) if summary.files_unreadable == 0 && !write_failed => {
+            return ExitCode::SUCCESS;
+        }
         _ => {}
     }
-    if summary.files_unreadable > 0 {
+    if summary.files_unreadable > 0 || write_failed {
         ExitCode::from(EXIT_TROUBLE)
     } else if reports
         .iter()

@@ -3,14 +3,27 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Held while a file is being written, so that an interrupted run can wait for the write in
+/// progress to finish (or not to start) before it exits: no half file, no temporary left.
+static WRITES: Mutex<()> = Mutex::new(());
+
+/// Waits until no [`write_atomic`] is in progress and keeps new ones from starting while the
+/// guard lives. A signal handler takes it before it ends the process.
+pub fn hold_writes() -> MutexGuard<'static, ()> {
+    WRITES.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Writes `contents` to `path` by writing a temporary file in the same directory and renaming
-/// it over `path`: readers see the old file or the new one, never a part.
+/// it over `path`: readers see the old file or the new one, never a part. Writes are serialised
+/// with [`hold_writes`].
 ///
 /// # Errors
 /// Any I/O error creating, writing, syncing or renaming the temporary file; `path` is then
 /// untouched and the temporary file removed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let _writing = hold_writes();
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

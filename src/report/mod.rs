@@ -1,7 +1,11 @@
 //! Report emitters: one per output format. They format; only the CLI prints.
 
+pub mod catalogue;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 

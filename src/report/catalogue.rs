@@ -1,0 +1,175 @@
+//! What the machine-readable formats say about each rule of a run: its title, source, help and
+//! severity, from the rulebooks in force and, for the ids that only the schema or the loader
+//! report, from a fixed table.
+
+use std::collections::BTreeSet;
+
+use crate::check::FileReport;
+use crate::engine::Engine;
+use crate::finding::{Citation, Severity};
+use crate::text::Text;
+
+/// One rule as the report formats describe it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: Text,
+    /// How to fix a finding of the rule.
+    pub help: Text,
+    /// The document and clause, for catalogue rules of a rulebook.
+    pub citation: Option<Citation>,
+    /// Where the document is published, when the rulebook says.
+    pub url: Option<String>,
+    /// The severity the rule reports at in this run (profile applied).
+    pub severity: Severity,
+}
+
+/// The rules of a run: every rule in force (not disabled by the profile), then every other id
+/// that a finding carries (`SCHEMA`, `PARSE`, …, or a catalogue id the schema enforces), sorted.
+#[must_use]
+pub fn catalogue(engine: Option<&Engine>, reports: &[FileReport]) -> Vec<RuleInfo> {
+    let mut rules: Vec<RuleInfo> = Vec::new();
+    if let Some(engine) = engine {
+        for (book, rule) in engine.rules().rules() {
+            if engine.disabled(&rule.id) {
+                continue;
+            }
+            rules.push(RuleInfo {
+                id: rule.id.clone(),
+                title: rule.title.clone(),
+                help: rule.help.clone(),
+                citation: Some(Citation {
+                    rulebook: book.id.clone(),
+                    document: book.document(),
+                    clause: rule.clause.clone(),
+                    confidence: engine.confidence(rule),
+                }),
+                url: book.url.clone(),
+                severity: engine.severity(rule),
+            });
+        }
+    }
+    let known: BTreeSet<String> = rules.iter().map(|r| r.id.clone()).collect();
+    let mut others: Vec<RuleInfo> = Vec::new();
+    for finding in reports.iter().flat_map(|r| &r.findings) {
+        if known.contains(&finding.rule) || others.iter().any(|r| r.id == finding.rule) {
+            continue;
+        }
+        let (title, help) = structural(&finding.rule);
+        others.push(RuleInfo {
+            id: finding.rule.clone(),
+            title,
+            help,
+            citation: finding.citation.clone(),
+            url: None,
+            severity: finding.severity,
+        });
+    }
+    others.sort_by(|a, b| a.id.cmp(&b.id));
+    rules.extend(others);
+    rules
+}
+
+/// Title and help of an id that no rulebook defines.
+fn structural(id: &str) -> (Text, Text) {
+    let (title, help) = match id {
+        "SCHEMA" => (
+            Text::new(
+                "申报文件不符合提交格式",
+                "the submission does not have the shape of the submission format",
+            ),
+            Text::new(
+                "按 schemas/submission.v1.schema.json 补全或改正字段",
+                "add or correct the fields as schemas/submission.v1.schema.json describes",
+            ),
+        ),
+        "PARSE" => (
+            Text::new(
+                "文件无法解析为 YAML/JSON",
+                "the file is not valid YAML/JSON",
+            ),
+            Text::new(
+                "改正所示位置的语法（每个文件一个文档，无重复键，无标签）",
+                "correct the syntax at the position shown (one document per file, no duplicate keys, no tags)",
+            ),
+        ),
+        "ENCODING" => (
+            Text::new("文件不是 UTF-8 编码", "the file is not encoded in UTF-8"),
+            Text::new("将文件另存为 UTF-8", "save the file as UTF-8"),
+        ),
+        "LIMIT" => (
+            Text::new(
+                "文件超出大小、嵌套深度或别名展开的限制",
+                "the file exceeds the size, nesting or alias-expansion limit",
+            ),
+            Text::new(
+                "缩小文件或减少嵌套与别名",
+                "make the file smaller, or nest and alias less",
+            ),
+        ),
+        "IO" => (
+            Text::new("文件无法读取", "the file cannot be read"),
+            Text::new(
+                "检查路径与读取权限",
+                "check the path and the permission to read it",
+            ),
+        ),
+        _ => (
+            Text::new(
+                "提交格式的要求（由 schema 检查）",
+                "a requirement of the submission format (checked by the schema)",
+            ),
+            Text::new(
+                "按 schemas/submission.v1.schema.json 改正该字段",
+                "correct the field as schemas/submission.v1.schema.json describes",
+            ),
+        ),
+    };
+    (title, help)
+}
+
+/// The stable identity of a finding, for tools that follow findings from run to run: a 64-bit
+/// FNV-1a hash of the rule, the park (its platform id or name; the file when neither is known),
+/// the JSON pointer and the text the finding points at, as 16 hex digits. Line numbers are left
+/// out so that an edit elsewhere in the file does not change it.
+#[must_use]
+pub fn fingerprint(report: &FileReport, finding: &crate::finding::Finding) -> String {
+    let park = report
+        .facts
+        .as_ref()
+        .and_then(|f| f.platform_id.as_ref().or(f.name.as_ref()))
+        .map_or(report.source.name(), |l| l.value.as_str());
+    let pointer = finding.pointer.as_ref().map_or("", |p| p.as_str());
+    let text = finding.span.map_or("", |s| report.source.slice(s));
+    fnv1a(&[finding.rule.as_str(), park, pointer, text])
+}
+
+/// FNV-1a, 64 bits, over the parts with a 0xff byte (never in UTF-8) after each.
+fn fnv1a(parts: &[&str]) -> String {
+    let bytes = parts
+        .iter()
+        .flat_map(|p| p.as_bytes().iter().copied().chain(std::iter::once(0xff)));
+    format!("{:016x}", fnv1a_64(bytes))
+}
+
+fn fnv1a_64(bytes: impl Iterator<Item = u8>) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    bytes.fold(OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        assert_eq!(fnv1a_64(b"".iter().copied()), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a_64(b"a".iter().copied()), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a_64(b"foobar".iter().copied()), 0x8594_4171_f739_67e8);
+        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
+        assert_eq!(fnv1a(&["FORM-001", "p"]).len(), 16);
+    }
+}
