@@ -183,22 +183,13 @@ fn entry(report: &FileReport, finding: &Finding, file: &str) -> Entry {
     let value = finding
         .span
         .map(|s| report.source.slice(s))
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut hash = Sha256::new();
-    for part in [
-        finding.rule.as_str(),
+        .unwrap_or_default();
+    let fingerprint = fingerprint(
+        &finding.rule,
         park.as_deref().unwrap_or(file),
         &pointer,
-        &value,
-    ] {
-        hash.update(part.as_bytes());
-        // A separator that cannot occur in the parts keeps ("a", "bc") apart from ("ab", "c").
-        hash.update([0u8]);
-    }
-    let fingerprint = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        value,
+    );
     Entry {
         file: file.to_owned(),
         rule: finding.rule.clone(),
@@ -206,6 +197,21 @@ fn entry(report: &FileReport, finding: &Finding, file: &str) -> Entry {
         fingerprint,
         park,
     }
+}
+
+/// The fingerprint of a finding: SHA-256 (hex) of its rule, its park (platform id, else the
+/// file), its JSON pointer and the text of its value with whitespace collapsed — no line
+/// numbers, so an edit elsewhere in the file keeps it. Baselines and SARIF share it.
+#[must_use]
+pub fn fingerprint(rule: &str, park: &str, pointer: &str, value: &str) -> String {
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut hash = Sha256::new();
+    for part in [rule, park, pointer, &value] {
+        hash.update(part.as_bytes());
+        // A separator that cannot occur in the parts keeps ("a", "bc") apart from ("ab", "c").
+        hash.update([0u8]);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn canonical_dir(dir: &Path) -> Option<PathBuf> {

@@ -177,7 +177,9 @@ fn sarif_is_valid_against_the_official_schema_and_matches_the_json_report() {
         let fingerprint = result["partialFingerprints"]["parkcheck/v1"]
             .as_str()
             .unwrap();
-        assert_eq!(fingerprint.len(), 16);
+        // The baseline's fingerprint: SHA-256 in hex.
+        assert_eq!(fingerprint.len(), 64);
+        assert!(fingerprint.bytes().all(|b| b.is_ascii_hexdigit()));
         let level = match finding["severity"].as_str().unwrap() {
             "info" => "note",
             other => other,

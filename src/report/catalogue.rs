@@ -128,48 +128,17 @@ fn structural(id: &str) -> (Text, Text) {
     (title, help)
 }
 
-/// The stable identity of a finding, for tools that follow findings from run to run: a 64-bit
-/// FNV-1a hash of the rule, the park (its platform id or name; the file when neither is known),
-/// the JSON pointer and the text the finding points at, as 16 hex digits. Line numbers are left
-/// out so that an edit elsewhere in the file does not change it.
+/// The stable identity of a finding, for tools that follow findings from run to run (SARIF's
+/// `partialFingerprints`): the baseline's fingerprint, with the park's platform id or else the
+/// file as shown. Line numbers are left out, so an edit elsewhere keeps it.
 #[must_use]
 pub fn fingerprint(report: &FileReport, finding: &crate::finding::Finding) -> String {
     let park = report
         .facts
         .as_ref()
-        .and_then(|f| f.platform_id.as_ref().or(f.name.as_ref()))
+        .and_then(|f| f.platform_id.as_ref())
         .map_or(report.source.name(), |l| l.value.as_str());
     let pointer = finding.pointer.as_ref().map_or("", |p| p.as_str());
     let text = finding.span.map_or("", |s| report.source.slice(s));
-    fnv1a(&[finding.rule.as_str(), park, pointer, text])
-}
-
-/// FNV-1a, 64 bits, over the parts with a 0xff byte (never in UTF-8) after each.
-fn fnv1a(parts: &[&str]) -> String {
-    let bytes = parts
-        .iter()
-        .flat_map(|p| p.as_bytes().iter().copied().chain(std::iter::once(0xff)));
-    format!("{:016x}", fnv1a_64(bytes))
-}
-
-fn fnv1a_64(bytes: impl Iterator<Item = u8>) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0100_0000_01b3;
-    bytes.fold(OFFSET, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fnv1a_matches_the_published_test_vectors() {
-        assert_eq!(fnv1a_64(b"".iter().copied()), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a_64(b"a".iter().copied()), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a_64(b"foobar".iter().copied()), 0x8594_4171_f739_67e8);
-        assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
-        assert_eq!(fnv1a(&["FORM-001", "p"]).len(), 16);
-    }
+    crate::baseline::fingerprint(&finding.rule, park, pointer, text)
 }
