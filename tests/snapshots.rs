@@ -55,3 +55,16 @@ fn rule_findings() {
         insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
     });
 }
+
+/// The realistic failing examples, as an operator or a reviewer reads their report.
+#[test]
+fn failing_examples() {
+    insta::glob!("../fixtures/failing", "*.{yaml,json}", |path| {
+        let rel = relative(path);
+        let output = parkcheck()
+            .args(["check", "--color", "never", &rel])
+            .output()
+            .unwrap();
+        insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    });
+}

@@ -551,6 +551,24 @@ impl SizeTable {
     ///
     /// As [`SizeTable::classify`].
     pub fn explain(&self, f: &Figures) -> Result<(SizeClass, String), SizeUnknown> {
+        self.explain_in(f, &EXPLAIN_EN)
+    }
+
+    /// [`SizeTable::explain`] in Chinese, e.g. `工业：X = 50，Y = 500；中小企业：X 50 < 1000；
+    /// 中型须 X ≥ 300 且 Y ≥ 2000：X 50 < 300；小型须 X ≥ 20 且 Y ≥ 300：满足 → 小型`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SizeTable::classify`].
+    pub fn explain_zh(&self, f: &Figures) -> Result<(SizeClass, String), SizeUnknown> {
+        self.explain_in(f, &EXPLAIN_ZH)
+    }
+
+    fn explain_in(
+        &self,
+        f: &Figures,
+        w: &ExplainWords,
+    ) -> Result<(SizeClass, String), SizeUnknown> {
         let row = self.checked(f)?;
         let class = row.decide(f);
         let value = |fig: Figure| fig.of(f).unwrap_or(f64::NAN);
@@ -559,16 +577,19 @@ impl SizeTable {
             .iter()
             .map(|fig| format!("{} = {}", fig.symbol(), value(*fig)))
             .collect::<Vec<_>>()
-            .join(", ");
-        let mut text = format!("{}: {inputs}; ", f.sector);
+            .join(w.comma);
+        let mut text = format!("{}{}{inputs}{}", f.sector, w.colon, w.semicolon);
         if class == SizeClass::Large {
             let all = row
                 .ceiling
                 .iter()
                 .map(|(fig, c)| format!("{} {} ≥ {c}", fig.symbol(), value(*fig)))
                 .collect::<Vec<_>>()
-                .join(", ");
-            text.push_str(&format!("no figure below its SME ceiling ({all}) → 大型"));
+                .join(w.comma);
+            text.push_str(&format!(
+                "{}{}{all}{} → 大型",
+                w.none_below, w.open, w.close
+            ));
             return Ok((class, text));
         }
         let below = row
@@ -577,8 +598,8 @@ impl SizeTable {
             .filter(|(fig, c)| value(*fig) < *c)
             .map(|(fig, c)| format!("{} {} < {c}", fig.symbol(), value(*fig)))
             .collect::<Vec<_>>()
-            .join(", ");
-        text.push_str(&format!("SME: {below}; "));
+            .join(w.comma);
+        text.push_str(&format!("{}{}{below}{}", w.sme, w.colon, w.semicolon));
         for (name, bounds, this) in [
             ("中型", &row.medium, SizeClass::Medium),
             ("小型", &row.small, SizeClass::Small),
@@ -587,10 +608,10 @@ impl SizeTable {
                 .iter()
                 .map(|(fig, b)| format!("{} ≥ {b}", fig.symbol()))
                 .collect::<Vec<_>>()
-                .join(" and ");
-            text.push_str(&format!("{name} needs {need}: "));
+                .join(w.and);
+            text.push_str(&format!("{name}{}{need}{}", w.needs, w.colon));
             if class == this {
-                text.push_str(&format!("met → {name}"));
+                text.push_str(&format!("{} → {name}", w.met));
                 return Ok((class, text));
             }
             let failed = bounds
@@ -598,8 +619,8 @@ impl SizeTable {
                 .filter(|(fig, b)| value(*fig) < *b)
                 .map(|(fig, b)| format!("{} {} < {b}", fig.symbol(), value(*fig)))
                 .collect::<Vec<_>>()
-                .join(", ");
-            text.push_str(&format!("{failed}; "));
+                .join(w.comma);
+            text.push_str(&format!("{failed}{}", w.semicolon));
         }
         text.push_str("→ 微型");
         Ok((class, text))
@@ -629,6 +650,46 @@ impl SizeTable {
         Ok(row)
     }
 }
+
+/// The words between the figures of a size explanation, in one language.
+struct ExplainWords {
+    colon: &'static str,
+    semicolon: &'static str,
+    comma: &'static str,
+    open: &'static str,
+    close: &'static str,
+    sme: &'static str,
+    needs: &'static str,
+    and: &'static str,
+    met: &'static str,
+    none_below: &'static str,
+}
+
+const EXPLAIN_EN: ExplainWords = ExplainWords {
+    colon: ": ",
+    semicolon: "; ",
+    comma: ", ",
+    open: " (",
+    close: ")",
+    sme: "SME",
+    needs: " needs ",
+    and: " and ",
+    met: "met",
+    none_below: "no figure below its SME ceiling",
+};
+
+const EXPLAIN_ZH: ExplainWords = ExplainWords {
+    colon: "：",
+    semicolon: "；",
+    comma: "，",
+    open: "（",
+    close: "）",
+    sme: "中小企业",
+    needs: "须 ",
+    and: " 且 ",
+    met: "满足",
+    none_below: "无一项指标低于中小企业上限",
+};
 
 fn missing_of(row: &SizeRow, f: &Figures) -> Vec<Figure> {
     row.needs
@@ -947,6 +1008,7 @@ type CelFunction = Box<
 /// | `uscc_valid(string)` | `bool`, [`uscc_valid`] |
 /// | `size_class(map)` | `string`: 大型/中型/小型/微型, [`SizeTable::classify`] |
 /// | `size_explain(map)` | `string`: the calculation, [`SizeTable::explain`] |
+/// | `size_explain_zh(map)` | `string`: the same in Chinese, [`SizeTable::explain_zh`] |
 /// | `size_missing(map)` | `list(string)`: the figures the sector needs that are absent |
 /// | `days_between(string, string)` | `int`, [`days_between`] |
 /// | `years_between(string, string)` | `int`, [`years_between`] |
@@ -954,7 +1016,7 @@ type CelFunction = Box<
 ///
 /// The map of the size functions is a tenant: `sector` (string) and the figures
 /// `employees`, `revenue_10k_yuan`, `assets_10k_yuan` (double, int or uint; absent or `null`
-/// when unknown). When the size cannot be computed, `size_class` and `size_explain` raise a
+/// when unknown). When the size cannot be computed, `size_class` and the `size_explain` functions raise a
 /// function error whose message starts with [`NOT_APPLICABLE`] and gives the
 /// [`SizeUnknown`] reason, e.g. `not applicable: employees, revenue_10k_yuan absent` or
 /// `not applicable: unknown sector 制造业`; `size_missing` raises one for an unknown sector.
@@ -974,8 +1036,9 @@ pub fn register(ctx: &mut Context<'_, '_>, sizes: Arc<SizeTable>) -> Result<(), 
     }
     let classify_table = Arc::clone(&sizes);
     let explain_table = Arc::clone(&sizes);
+    let explain_zh_table = Arc::clone(&sizes);
     let missing_table = sizes;
-    let functions: [(&str, CelFunction); 7] = [
+    let functions: [(&str, CelFunction); 8] = [
         ("uscc_valid", Box::new(cel_uscc_valid)),
         (
             "size_class",
@@ -983,7 +1046,11 @@ pub fn register(ctx: &mut Context<'_, '_>, sizes: Arc<SizeTable>) -> Result<(), 
         ),
         (
             "size_explain",
-            Box::new(move |ftx| cel_size_explain(ftx, &explain_table)),
+            Box::new(move |ftx| cel_size_explain(ftx, &explain_table, false)),
+        ),
+        (
+            "size_explain_zh",
+            Box::new(move |ftx| cel_size_explain(ftx, &explain_zh_table, true)),
         ),
         (
             "size_missing",
@@ -1133,9 +1200,15 @@ fn cel_size_class<'c, 'v>(
 fn cel_size_explain<'c, 'v>(
     ftx: &mut FunctionContext<'c, 'v>,
     table: &SizeTable,
+    zh: bool,
 ) -> Result<CowVal<'c, 'v>, ExecutionError> {
     let figures = tenant_figures(ftx)?;
-    match table.explain(&figures) {
+    let explained = if zh {
+        table.explain_zh(&figures)
+    } else {
+        table.explain(&figures)
+    };
+    match explained {
         Ok((_, text)) => Ok(CowVal::owned(CelString::from(text))),
         Err(why) => Err(not_applicable(ftx, &why)),
     }
@@ -1770,6 +1843,47 @@ mod tests {
     }
 
     #[test]
+    fn explanations_in_chinese() {
+        let t = table();
+        let (c, text) = t
+            .explain_zh(&figs("工业", Some(50.0), Some(500.0), None))
+            .unwrap();
+        assert_eq!(c, Small);
+        assert_eq!(
+            text,
+            "工业：X = 50，Y = 500；中小企业：X 50 < 1000，Y 500 < 40000；中型须 X ≥ 300 且 Y ≥ 2000：X 50 < 300，Y 500 < 2000；小型须 X ≥ 20 且 Y ≥ 300：满足 → 小型"
+        );
+        let (c, text) = t
+            .explain_zh(&figs("工业", Some(1000.0), Some(40000.0), None))
+            .unwrap();
+        assert_eq!(c, Large);
+        assert_eq!(
+            text,
+            "工业：X = 1000，Y = 40000；无一项指标低于中小企业上限（X 1000 ≥ 1000，Y 40000 ≥ 40000） → 大型"
+        );
+        let (c, text) = t
+            .explain_zh(&figs("工业", Some(19.0), Some(300.0), None))
+            .unwrap();
+        assert_eq!(c, Micro);
+        assert!(
+            text.ends_with("小型须 X ≥ 20 且 Y ≥ 300：X 19 < 20；→ 微型"),
+            "{text}"
+        );
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_ascii_alphabetic() && !"XYZ".contains(c)),
+            "{text}"
+        );
+        for x in [0.0, 19.0, 20.0, 299.0, 300.0, 999.0, 1000.0] {
+            for y in [0.0, 299.0, 300.0, 1999.0, 2000.0, 39999.0, 40000.0] {
+                let f = figs("工业", Some(x), Some(y), None);
+                assert_eq!(t.explain_zh(&f).map(|(c, _)| c), t.classify(&f));
+            }
+        }
+    }
+
+    #[test]
     fn size_class_names() {
         for c in SizeClass::ALL {
             assert_eq!(SizeClass::from_zh(c.zh()), Some(c));
@@ -2207,6 +2321,18 @@ mod tests {
             panic!("{text:?}")
         };
         assert!(text.ends_with("→ 小型"), "{text}");
+        let text = eval(
+            &ctx,
+            "size_explain_zh({'sector': '工业', 'employees': 50, 'revenue_10k_yuan': 500})",
+        )
+        .unwrap();
+        let Value::String(text) = text else {
+            panic!("{text:?}")
+        };
+        assert!(
+            text.ends_with("小型须 X ≥ 20 且 Y ≥ 300：满足 → 小型"),
+            "{text}"
+        );
     }
 
     #[test]

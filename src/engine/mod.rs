@@ -461,6 +461,7 @@ pub const FUNCTIONS: &[&str] = &[
     "uscc_valid",
     "size_class",
     "size_explain",
+    "size_explain_zh",
     "size_missing",
     "days_between",
     "years_between",
@@ -971,6 +972,7 @@ mod tests {
             ("mu_to_m2", "mu_to_m2(1.0)"),
             ("size_class", "size_class({'sector': 'x'})"),
             ("size_explain", "size_explain({'sector': 'x'})"),
+            ("size_explain_zh", "size_explain_zh({'sector': 'x'})"),
             ("size_missing", "size_missing({'sector': 'x'})"),
         ];
         for name in FUNCTIONS {
