@@ -139,3 +139,23 @@ fn human_output_and_unreadable_files() {
     assert!(text.contains("文件无法读取或解析，未评分"), "{text}");
     assert!(text.contains("未计入"), "{text}");
 }
+
+#[test]
+fn the_evaluation_example_deducts_six_points_without_a_veto() {
+    let (_, report) = score(&["fixtures/failing/evaluation-deductions-without-veto.yaml"]);
+    let park = &report["parks"][0];
+    assert!(park["vetoes"].as_array().unwrap().is_empty());
+    assert_eq!(park["points_deducted"], 6.0);
+    let mut rules: Vec<&str> = park["deductions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    rules.sort_unstable();
+    assert_eq!(rules, ["JXS-003", "JXS-003", "REC-003"]);
+    assert!(
+        report["set"].as_array().unwrap().is_empty(),
+        "one park: no set"
+    );
+}
