@@ -2,6 +2,7 @@
 //! CEL and turns failures into findings with their source and calculation.
 
 pub mod bind;
+mod files;
 pub mod functions;
 
 use std::collections::{BTreeMap, HashMap};
@@ -29,6 +30,9 @@ pub const SIZE_TABLE: &str = "size_classes";
 /// exactly 1.2 computed through divisions is not 1.1999999999999997.
 const METRIC_DECIMALS: i32 = 9;
 
+/// The variable holding what was found at the attachments' paths (see `files.rs`).
+pub const FILES: &str = "files";
+
 /// A parameter after the profile: value, provenance.
 #[derive(Debug, Clone)]
 pub struct EffectiveParam {
@@ -52,6 +56,8 @@ pub struct Engine {
     doc_steps: Vec<(String, Vec<Vec<Seg>>)>,
     /// Per `for_each` list, the union of the paths of `it` its rules read.
     item_steps: HashMap<Pointer, Vec<Vec<Seg>>>,
+    /// Some rule reads `files` (the attachments' files): look at them for each submission.
+    reads_files: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -160,7 +166,12 @@ impl Engine {
                 entry.dedup();
             }
         }
+        let reads_files = rules
+            .rules()
+            .flat_map(|(_, r)| r.exprs())
+            .any(|e| e.paths.iter().any(|p| p.root == FILES));
         Ok(Self {
+            reads_files,
             rules,
             profile,
             params,
@@ -212,6 +223,14 @@ impl Engine {
             .unwrap_or(Confidence::Unverified)
     }
 
+    /// The confidence of one check: its own when it declares one, else the rule's.
+    #[must_use]
+    pub fn check_confidence(&self, rule: &Rule, check: Option<&Check>) -> Confidence {
+        check
+            .and_then(|c| c.confidence)
+            .unwrap_or_else(|| self.confidence(rule))
+    }
+
     /// The severity a rule reports at: the profile's override, else its own, capped for an
     /// unverified rule.
     #[must_use]
@@ -227,7 +246,7 @@ impl Engine {
             return *severity;
         }
         let declared = check.and_then(|c| c.severity).unwrap_or(rule.severity);
-        if self.confidence(rule) == Confidence::Unverified {
+        if self.check_confidence(rule, check) == Confidence::Unverified {
             declared.min(self.profile.unverified_severity)
         } else {
             declared
@@ -282,6 +301,11 @@ impl Engine {
         let _ = functions::register(&mut ctx, Arc::clone(&self.sizes));
         register_extras(&mut ctx);
         ctx.add_variable_from_value("params", self.params_value.clone());
+        if self.reads_files {
+            if let Some(files) = files::bind(doc) {
+                ctx.add_variable_from_value(FILES, files);
+            }
+        }
         for (root, steps) in &self.doc_steps {
             if let Some(node) = doc.root.get(root) {
                 let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
@@ -727,15 +751,29 @@ impl<'v> Run<'_, 'v> {
             _ => base,
         };
         let span = self.nearest_span(&pointer);
-        let confidence = engine.confidence(rule);
+        let confidence = engine.check_confidence(rule, Some(check));
         let mut message = self.render(&check.message, &pointer, item, &values);
         if confidence == Confidence::Unverified {
-            message
-                .zh
-                .push_str("（阈值未经官方文本确认，可在配置中设置）");
-            message
-                .en
-                .push_str(" (threshold not confirmed by an official text; a profile can set it)");
+            // A check that compares with a parameter has an unconfirmed threshold; one that
+            // does not rests on an unconfirmed clause.
+            if check
+                .exprs()
+                .any(|e| e.names_under("params").next().is_some())
+            {
+                message
+                    .zh
+                    .push_str("（阈值未经官方文本确认，可在配置中设置）");
+                message.en.push_str(
+                    " (threshold not confirmed by an official text; a profile can set it)",
+                );
+            } else {
+                message
+                    .zh
+                    .push_str("（该要求的条款未经官方文本确认，可在配置中调整其严重程度）");
+                message.en.push_str(
+                    " (the clause is not confirmed by an official text; a profile can set its severity)",
+                );
+            }
         }
         let document = engine
             .rules

@@ -361,6 +361,7 @@ fn convert_rule(
                 for_each: rule_list.clone(),
                 values: values_of(doc, node, pointer, errors),
                 severity: None,
+                confidence: None,
             });
         }
     }
@@ -380,6 +381,7 @@ fn convert_rule(
                     .or_else(|| rule_list.clone()),
                 values: values_of(doc, c, &cp, errors),
                 severity: str_of(c, "severity").map(severity_of),
+                confidence: str_of(c, "confidence").and_then(Confidence::parse),
             });
         }
     }
@@ -672,6 +674,7 @@ fn check_refs(
     for path in &expr.paths {
         let known_root = DOCUMENT_ROOTS.contains(&path.root.as_str())
             || path.root == "params"
+            || path.root == crate::engine::FILES
             || (may_use_metrics && path.root == "metrics")
             || (in_loop && path.root == "it");
         if !known_root {

@@ -162,6 +162,9 @@ pub struct Check {
     /// This check's own severity, where a rule's ways to fail differ (FORM-019: a wrong code is
     /// an error, a location outside the city a warning).
     pub severity: Option<Severity>,
+    /// This check's own confidence, where it differs from the rule's (JXF-002's attachment
+    /// files follow from the data model while its clause is unconfirmed).
+    pub confidence: Option<Confidence>,
 }
 
 /// A rule: a requirement of the catalogue.
