@@ -64,7 +64,15 @@ fn unverified_rule_warns_with_its_calculation() {
         .iter()
         .map(|i| i["path"].as_str().unwrap())
         .collect();
-    assert_eq!(inputs, ["buildings.built_area_m2", "land.actual_area_mu"]);
+    // buildings.list for its storeys higher than 8 m (none here), summarised as its item count.
+    assert_eq!(
+        inputs,
+        [
+            "buildings.built_area_m2",
+            "buildings.list",
+            "land.actual_area_mu"
+        ]
+    );
     assert_eq!(f["trace"]["params"][0]["name"], "min_plot_ratio");
     assert_eq!(f["trace"]["params"][0]["value"], "1.2");
     // --fail-on warning makes it fail.

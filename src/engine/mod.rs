@@ -880,10 +880,10 @@ impl<'v> Run<'_, 'v> {
 
     /// The calculation behind a check: its metrics with their inputs, and its parameters.
     fn trace(&self, check: &Check) -> Option<Trace> {
-        let exprs: Vec<&Expr> = check
-            .when
-            .iter()
-            .chain(std::iter::once(&check.assert))
+        // The metrics of the assertion first, then of the condition and the message's values.
+        let exprs: Vec<&Expr> = std::iter::once(&check.assert)
+            .chain(check.when.iter())
+            .chain(check.values.iter().map(|(_, e)| e))
             .collect();
         let mut trace = Trace::default();
         for name in exprs.iter().flat_map(|e| e.names_under("metrics")) {
@@ -912,9 +912,17 @@ impl<'v> Run<'_, 'v> {
                                 .iter()
                                 .fold(Pointer::root().join(&p.root), |acc, f| acc.join(f));
                             let node = self.doc.get(&pointer);
+                            // A list or mapping read as a whole (`has(buildings.list)`) is
+                            // summarised: its items are inputs of their own.
+                            let value = match node.map(|n| &n.value) {
+                                None => "—".to_owned(),
+                                Some(Value::Seq(items)) => format!("{} 项 / items", items.len()),
+                                Some(Value::Map(_)) => "{…}".to_owned(),
+                                Some(_) => node.map_or_else(String::new, |n| self.show(n)),
+                            };
                             Some(TraceInput {
                                 path: p.dotted(),
-                                value: node.map_or_else(|| "—".to_owned(), |n| self.show(n)),
+                                value,
                                 pointer: node.map(|_| pointer),
                             })
                         }),
