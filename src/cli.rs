@@ -140,6 +140,13 @@ struct CheckArgs {
     /// Also list the rules that passed or did not apply, with the reason.
     #[arg(long)]
     show_passed: bool,
+    /// Leave out what this glob matches inside the directories given (gitignore syntax, e.g.
+    /// `drafts/` or `**/*-old.yaml`); repeatable. Files named on the command line are checked.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// No progress bar (one is drawn on stderr for long runs when it is a terminal, not in CI).
+    #[arg(long)]
+    no_progress: bool,
     /// Check structure only (the submission schema), without the rulebooks.
     #[arg(long)]
     no_rules: bool,
@@ -504,6 +511,10 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(EXIT_TROUBLE);
         }
     };
+    if let Err(message) = parkcheck::walk::check_excludes(&args.exclude) {
+        eprintln!("parkcheck: {message}");
+        return ExitCode::from(EXIT_TROUBLE);
+    }
     exit_on_interrupt();
     let schema = match Schema::bundled() {
         Ok(schema) => schema,
@@ -536,14 +547,19 @@ fn check(args: &CheckArgs) -> ExitCode {
         as_of: args.as_of.clone(),
     };
     let started = Instant::now();
-    let (mut reports, timings) = check_all(&checker, &args.paths, &options, |input| {
-        !decisions.is_own(input)
-    });
+    let walk = Walk {
+        paths: &args.paths,
+        exclude: &args.exclude,
+        progress: progress_wanted(args.no_progress),
+    };
+    let (mut reports, timings) =
+        check_all(&checker, &walk, &options, |input| !decisions.is_own(input));
     if checker.engine().is_some() {
         parkcheck::xdoc::check(&mut reports, options.as_of.as_deref());
     }
     let wall = started.elapsed();
     let (summary, written) = decisions.apply(args, &mut reports);
+    let summary = summary.judged(&reports, args.fail_on);
     let lang = args.look.lang.or(profile_lang).unwrap_or_default();
     let mut write_failed = false;
     for (format, file) in &destinations {
@@ -612,28 +628,72 @@ fn check(args: &CheckArgs) -> ExitCode {
 
 /// Checks every input under `paths` in parallel; the reports come in input order whatever the
 /// thread timing, so the output is stable.
+/// Which inputs a run takes, and how it shows progress.
+struct Walk<'a> {
+    paths: &'a [PathBuf],
+    /// `--exclude` globs, applied inside directories.
+    exclude: &'a [String],
+    /// Draw a progress bar on stderr (a terminal, not CI, not `--no-progress`).
+    progress: bool,
+}
+
+impl<'a> Walk<'a> {
+    const fn plain(paths: &'a [PathBuf]) -> Self {
+        Self {
+            paths,
+            exclude: &[],
+            progress: false,
+        }
+    }
+}
+
+/// Whether a progress bar helps: stderr is a terminal, not a CI log, and the user did not opt out.
+fn progress_wanted(no_progress: bool) -> bool {
+    !no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+/// Checks every input of `walk` in parallel; the reports come in input order whatever the
+/// thread timing, so the output is stable.
 fn check_all(
     checker: &Checker,
-    paths: &[PathBuf],
+    walk: &Walk<'_>,
     options: &RunOptions,
     keep: impl Fn(&Result<Input, FileReport>) -> bool,
 ) -> (Vec<FileReport>, Timings) {
-    let inputs: Vec<_> = paths
+    let inputs: Vec<_> = walk
+        .paths
         .iter()
-        .flat_map(|p| parkcheck::walk::inputs(p))
+        .flat_map(|p| parkcheck::walk::inputs_excluding(p, walk.exclude))
         .filter(|input| keep(input))
         .collect();
+    // Only runs long enough to watch get a bar; it is cleared when the run ends.
+    let bar = if walk.progress && inputs.len() >= 50 {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} 检查 checking {pos}/{len} [{bar:30}] {elapsed_precise} (ETA {eta})",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let checked: Vec<(FileReport, Timings)> = inputs
         .into_par_iter()
-        .map(|input| match input {
-            Ok(input) => {
-                let mut timings = Timings::default();
-                let report = checker.check_timed(&input, options, &mut timings);
-                (report, timings)
-            }
-            Err(report) => (report, Timings::default()),
+        .map(|input| {
+            let checked = match input {
+                Ok(input) => {
+                    let mut timings = Timings::default();
+                    let report = checker.check_timed(&input, options, &mut timings);
+                    (report, timings)
+                }
+                Err(report) => (report, Timings::default()),
+            };
+            bar.inc(1);
+            checked
         })
         .collect();
+    bar.finish_and_clear();
     let mut timings = Timings::default();
     let mut reports = Vec::with_capacity(checked.len());
     for (report, t) in checked {
@@ -662,7 +722,7 @@ fn score(args: &ScoreArgs) -> ExitCode {
     let options = RunOptions {
         as_of: args.as_of.clone(),
     };
-    let (reports, _) = check_all(&checker, &args.paths, &options, |_| true);
+    let (reports, _) = check_all(&checker, &Walk::plain(&args.paths), &options, |_| true);
     let Some(engine) = checker.engine() else {
         return ExitCode::from(EXIT_TROUBLE);
     };

@@ -14,6 +14,32 @@ pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 /// that cannot be walked yields a report of its own.
 #[must_use]
 pub fn inputs(path: &Path) -> Vec<Result<Input, FileReport>> {
+    inputs_excluding(path, &[])
+}
+
+/// Checks `--exclude` globs (gitignore syntax, e.g. `drafts/` or `**/*-old.yaml`).
+///
+/// # Errors
+/// The first glob that does not parse, with the reason.
+pub fn check_excludes(globs: &[String]) -> Result<(), String> {
+    overrides(Path::new("."), globs).map(|_| ())
+}
+
+fn overrides(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, String> {
+    let mut builder = ignore::overrides::OverrideBuilder::new(root);
+    for glob in globs {
+        // In an override, `!glob` ignores what it matches.
+        builder
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("--exclude {glob}: {e}"))?;
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// As [`inputs`], leaving out what the `exclude` globs match inside directories (relative to
+/// each directory given; a file named on the command line is always checked, as ripgrep does).
+#[must_use]
+pub fn inputs_excluding(path: &Path, exclude: &[String]) -> Vec<Result<Input, FileReport>> {
     if path.as_os_str() == "-" {
         return vec![Ok(Input::Stdin)];
     }
@@ -21,10 +47,15 @@ pub fn inputs(path: &Path) -> Vec<Result<Input, FileReport>> {
         return vec![Ok(Input::Path(path.to_path_buf()))];
     }
     let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(path)
-        .sort_by_file_path(Path::cmp)
-        .follow_links(false)
-        .build();
+    let mut builder = ignore::WalkBuilder::new(path);
+    builder.sort_by_file_path(Path::cmp).follow_links(false);
+    if !exclude.is_empty() {
+        // The globs were checked by `check_excludes` before the walk.
+        if let Ok(overrides) = overrides(path, exclude) {
+            builder.overrides(overrides);
+        }
+    }
+    let walker = builder.build();
     for entry in walker {
         match entry {
             Ok(entry) => {

@@ -16,6 +16,10 @@ use crate::text::Text;
 /// The rule ids of the cross-document checks.
 pub const RULES: &[&str] = &["XDOC-001", "XDOC-002"];
 
+/// The other places listed with a finding (a code shared by hundreds of files would otherwise
+/// make the report quadratic in size); the message still counts them all.
+const MAX_RELATED: usize = 10;
+
 /// One place a value occurs: the report's index and where in it.
 #[derive(Clone, Copy)]
 struct Place<'a> {
@@ -89,7 +93,14 @@ pub fn check(reports: &mut [FileReport], as_of: Option<&str>) {
                 places,
                 &mut new,
                 |others| {
-                    let parks: Vec<String> = others.iter().map(|p| name_of(p.report)).collect();
+                    let mut parks: Vec<String> = others
+                        .iter()
+                        .take(MAX_RELATED)
+                        .map(|p| name_of(p.report))
+                        .collect();
+                    if others.len() > MAX_RELATED {
+                        parks.push("…".to_owned());
+                    }
                     (
                         "XDOC-001",
                         Text::new(
@@ -183,6 +194,7 @@ fn conflict<'a>(
         finding.citation = Some(citation(rule));
         finding.related = others
             .iter()
+            .take(MAX_RELATED)
             .map(|other| Related {
                 file: reports
                     .get(other.report)

@@ -313,5 +313,22 @@ fn summary_line(s: &Summary) -> Text {
             s.files_unreadable
         ));
     }
+    // Over a repository: how many parks pass, and which rules fire most.
+    if s.parks > 1 {
+        zh.push_str(&format!(
+            "\n园区 {} 个：{} 个通过，{} 个未通过",
+            s.parks, s.parks_passed, s.parks_failed
+        ));
+        en.push_str(&format!(
+            "\nparks: {} passed, {} failed of {}",
+            s.parks_passed, s.parks_failed, s.parks
+        ));
+        let top = s.top_rules(5);
+        if !top.is_empty() {
+            let list: Vec<String> = top.iter().map(|(r, c)| format!("{r} ×{c}")).collect();
+            zh.push_str(&format!("；最多的规则：{}", list.join("，")));
+            en.push_str(&format!("; most frequent rules: {}", list.join(", ")));
+        }
+    }
     Text::new(zh, en)
 }

@@ -28,6 +28,11 @@ pub struct Summary {
     pub baselined: usize,
     /// Findings recorded in the baseline that were not found (fixed, or gone).
     pub baseline_resolved: usize,
+    /// Submissions read (files with a park in them), and how many of them pass: no counted
+    /// finding at or above the run's `--fail-on` (set with [`Summary::judged`]).
+    pub parks: usize,
+    pub parks_passed: usize,
+    pub parks_failed: usize,
     /// Counted findings per rule id, sorted by id.
     pub by_rule: BTreeMap<String, usize>,
     /// The baseline's findings that were not found, as recorded (set with [`Summary::resolved`]).
@@ -71,6 +76,32 @@ impl Summary {
             }
         }
         summary
+    }
+
+    /// Counts the parks that pass and fail at `fail_on`.
+    #[must_use]
+    pub fn judged(mut self, reports: &[FileReport], fail_on: Severity) -> Self {
+        let parks = reports.iter().filter(|r| r.facts.is_some());
+        self.parks = parks.clone().count();
+        self.parks_failed = parks
+            .filter(|r| {
+                r.findings
+                    .iter()
+                    .any(|f| f.counts() && f.severity >= fail_on)
+            })
+            .count();
+        self.parks_passed = self.parks - self.parks_failed;
+        self
+    }
+
+    /// The rules with the most counted findings, most first (ties by id), at most `n`.
+    #[must_use]
+    pub fn top_rules(&self, n: usize) -> Vec<(&str, usize)> {
+        let mut rules: Vec<(&str, usize)> =
+            self.by_rule.iter().map(|(r, c)| (r.as_str(), *c)).collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        rules.truncate(n);
+        rules
     }
 
     /// Records the baseline's findings that this run did not find.
