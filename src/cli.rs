@@ -374,13 +374,22 @@ pub fn main() -> ExitCode {
                 &id,
                 Path::new("fixtures/rules"),
                 look.lang.or(engine.profile().lang).unwrap_or_default(),
-            ) {
+            )
+            .or_else(|| {
+                explain::explain_catalogue(
+                    &id,
+                    Path::new("fixtures/rules"),
+                    look.lang.or(engine.profile().lang).unwrap_or_default(),
+                )
+            }) {
                 Some(text) => {
                     print_out(&text);
                     ExitCode::SUCCESS
                 }
                 None => {
-                    eprintln!("parkcheck: no rule `{id}` (see `parkcheck rules list`)");
+                    eprintln!(
+                        "parkcheck: no rule `{id}` (see `parkcheck rules list` and `parkcheck rules coverage`)"
+                    );
                     ExitCode::from(EXIT_TROUBLE)
                 }
             },

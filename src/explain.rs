@@ -239,3 +239,84 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
     }
     Some(out)
 }
+
+/// `parkcheck explain ID` for a catalogue id that no rule implements: one the submission schema
+/// enforces (FORM-001…) or a cross-document rule (XDOC-001…). `None` for an unknown id.
+#[must_use]
+pub fn explain_catalogue(id: &str, fixtures: &Path, lang: Lang) -> Option<String> {
+    let requirement = crate::coverage::catalogue()
+        .ok()?
+        .into_iter()
+        .find(|r| r.id == id)?;
+    let t = |zh: &str, en: &str| Text::new(zh, en).render_inline(lang);
+    let mut out = String::new();
+    let _ = writeln!(out, "{id}  {}", requirement.summary.render_inline(lang));
+    let _ = writeln!(
+        out,
+        "{}: {}  {}: {}  {}: {} [{}]",
+        t("规则手册", "rulebook"),
+        requirement.rulebook,
+        t("严重程度", "severity"),
+        requirement.severity.as_str(),
+        t("可信度", "confidence"),
+        requirement.confidence.as_str(),
+        requirement.confidence.zh()
+    );
+    let nodes = crate::schema::structural_rules()
+        .remove(id)
+        .unwrap_or_default();
+    let schema: Option<serde_json::Value> =
+        serde_json::from_str(crate::schema::SUBMISSION_SCHEMA).ok();
+    if !nodes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}:",
+            t(
+                "由提交文件模式检查（schemas/submission.v1.schema.json）",
+                "checked by the submission schema (schemas/submission.v1.schema.json)"
+            )
+        );
+        for node in &nodes {
+            let described = schema
+                .as_ref()
+                .and_then(|s| s.pointer(node))
+                .and_then(|n| n.get("description"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("");
+            let _ = writeln!(out, "  {node}  {described}");
+        }
+    }
+    if crate::xdoc::RULES.contains(&id) {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                "跨文件检查：同一次运行的全部提交文件之间核对，在涉及的每个文件中报告，并列出其他位置。",
+                "cross-document: checked across all the submissions of one run, reported in every file involved, with the other places listed."
+            )
+        );
+    }
+    let loaded_schema = crate::schema::Schema::bundled().ok();
+    for (label, failing) in [
+        (t("违规示例", "failing example"), true),
+        (t("合规示例", "passing example"), false),
+    ] {
+        let files = crate::ruletest::fixtures_of(fixtures, id);
+        let Some((path, _)) = files.iter().find(|(_, f)| *f == failing) else {
+            continue;
+        };
+        let _ = writeln!(out, "\n{label}: {}", path.display());
+        let (Some(schema), false) = (&loaded_schema, path.is_dir()) else {
+            continue;
+        };
+        let Ok(doc) = load(&Input::Path(path.clone()), &Limits::default()) else {
+            continue;
+        };
+        for f in schema.check(&doc).iter().filter(|f| f.rule == id).take(3) {
+            let at = f.span.map(|s| doc.source.line_col(s.start));
+            let place = at.map_or(String::new(), |p| format!("  {}:{}: ", p.line, p.column));
+            let _ = writeln!(out, "{place}→ {}", f.message.render_inline(lang));
+        }
+    }
+    Some(out)
+}

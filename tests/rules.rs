@@ -146,3 +146,24 @@ fn coverage_flags_ids_without_fixtures() {
         "{text}"
     );
 }
+
+#[test]
+fn explain_covers_ids_the_schema_or_the_cross_document_checks_implement() {
+    for (id, said) in [
+        ("FORM-001", "checked by the submission schema"),
+        ("XDOC-001", "cross-document"),
+    ] {
+        let output = parkcheck()
+            .args(["explain", id, "--lang", "en"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{id}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.contains(said) && text.contains("failing example"),
+            "{text}"
+        );
+    }
+    let output = parkcheck().args(["explain", "FORM-999"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
