@@ -21,17 +21,10 @@ use parkcheck::check::{Checker, FileReport, Input, RunOptions, Timings};
 use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
 use parkcheck::finding::Severity;
-use parkcheck::profile::Profile;
-use parkcheck::rulebook::{BUNDLED, load_rulebooks};
 use parkcheck::schema::Schema;
 
 fn engine() -> Engine {
-    let files = BUNDLED
-        .iter()
-        .map(|(n, t)| ((*n).to_owned(), t.as_bytes().to_vec()))
-        .collect();
-    let rules = load_rulebooks(files, &Limits::default()).unwrap_or_else(|r| panic!("{r:#?}"));
-    Engine::new(rules, Profile::bundled_default().unwrap()).unwrap()
+    common::bundled_engine()
 }
 
 /// What `parkcheck check` does with one file: schema, bundled rules, default profile.

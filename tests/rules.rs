@@ -9,18 +9,12 @@
 mod common;
 
 use common::{parkcheck, root};
-use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
 use parkcheck::profile::Profile;
-use parkcheck::rulebook::{BUNDLED, load_rulebooks};
+use parkcheck::rulebook::BUNDLED;
 
 fn engine() -> Engine {
-    let files = BUNDLED
-        .iter()
-        .map(|(n, t)| ((*n).to_owned(), t.as_bytes().to_vec()))
-        .collect();
-    let rules = load_rulebooks(files, &Limits::default()).unwrap_or_else(|r| panic!("{r:#?}"));
-    Engine::new(rules, Profile::bundled_default().unwrap()).unwrap()
+    common::bundled_engine()
 }
 
 #[test]

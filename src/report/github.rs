@@ -67,7 +67,7 @@ pub fn render(
     out.push_str(&command_line(
         "notice",
         &[("title", "parkcheck".to_owned())],
-        &summary_text(summary).render_inline(lang),
+        &super::human::summary_line(summary).render_inline(lang),
     ));
     out
 }
@@ -96,35 +96,6 @@ fn escape_data(text: &str) -> String {
 /// As [`escape_data`], and `:` and `,`, which separate properties (`escapeProperty`).
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn summary_text(s: &Summary) -> Text {
-    let mut zh = format!(
-        "检查 {} 个文件：{} 个错误，{} 个警告，{} 个提示",
-        s.files, s.errors, s.warnings, s.infos
-    );
-    let mut en = format!(
-        "checked {} file(s): {} error(s), {} warning(s), {} info(s)",
-        s.files, s.errors, s.warnings, s.infos
-    );
-    if s.waived + s.baselined > 0 {
-        zh.push_str(&format!(
-            "；{} 项已豁免，{} 项在基线中",
-            s.waived, s.baselined
-        ));
-        en.push_str(&format!(
-            "; {} waived, {} in the baseline",
-            s.waived, s.baselined
-        ));
-    }
-    if s.files_unreadable > 0 {
-        zh.push_str(&format!("；{} 个文件无法读取或解析", s.files_unreadable));
-        en.push_str(&format!(
-            "; {} file(s) could not be read or parsed",
-            s.files_unreadable
-        ));
-    }
-    Text::new(zh, en)
 }
 
 #[cfg(test)]

@@ -282,7 +282,8 @@ fn outcomes(report: &FileReport, lang: Lang) -> String {
     out
 }
 
-fn summary_line(s: &Summary) -> Text {
+/// The counts of a run, in both languages (also the GitHub summary notice).
+pub(crate) fn summary_line(s: &Summary) -> Text {
     let mut zh = format!(
         "检查 {} 个文件：{} 个错误，{} 个警告，{} 个提示",
         s.files, s.errors, s.warnings, s.infos

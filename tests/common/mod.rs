@@ -56,3 +56,18 @@ pub fn fixture_files(dir: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The rules engine of the bundled rulebooks with the bundled default profile.
+pub fn bundled_engine() -> parkcheck::engine::Engine {
+    let files = parkcheck::rulebook::BUNDLED
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), t.as_bytes().to_vec()))
+        .collect();
+    let rules = parkcheck::rulebook::load_rulebooks(files, &parkcheck::document::Limits::default())
+        .unwrap_or_else(|r| panic!("{r:#?}"));
+    parkcheck::engine::Engine::new(
+        rules,
+        parkcheck::profile::Profile::bundled_default().unwrap(),
+    )
+    .unwrap()
+}
