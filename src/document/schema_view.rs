@@ -186,3 +186,74 @@ impl<'a> Array<'a, Tree> for Items<'a> {
         self.0.iter()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Limits, parse};
+
+    /// The errors of validating `yaml` through the tree view and through the serde_json copy,
+    /// as (instance path, schema path) pairs, sorted: the tree visits members in file order,
+    /// serde_json's map in key order (findings are sorted by position afterwards anyway).
+    fn both(schema: &serde_json::Value, yaml: &str) -> (Vec<String>, Vec<String>) {
+        let (root, _) = parse(yaml, &Limits::default()).unwrap();
+        let on_tree = jsonschema::options_for::<Tree>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(schema)
+            .unwrap();
+        let on_copy = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(schema)
+            .unwrap();
+        let show = |e: jsonschema::ValidationError<'_>| {
+            format!("{} {}", e.instance_path(), e.evaluation_path())
+        };
+        let copy = root.to_json();
+        let mut tree: Vec<String> = on_tree.iter_errors(&root).map(show).collect();
+        let mut json: Vec<String> = on_copy.iter_errors(&copy).map(show).collect();
+        tree.sort();
+        json.sort();
+        (tree, json)
+    }
+
+    #[test]
+    fn the_tree_validates_as_its_json_copy() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "required": ["name", "count"],
+            "additionalProperties": false,
+            "properties": {
+                "name": {"type": "string", "minLength": 3, "maxLength": 4, "pattern": "^[^x]"},
+                "count": {"type": "integer", "minimum": 1, "multipleOf": 2},
+                "ratio": {"type": "number", "exclusiveMaximum": 1.5},
+                "kind": {"enum": ["甲", 2, 2.5, null, true]},
+                "one": {"const": 1},
+                "day": {"type": "string", "format": "date"},
+                "list": {"type": "array", "uniqueItems": true, "items": {"type": ["integer", "null"]}},
+                "nested": {"type": "object", "properties": {"a": {"const": [1, {"b": "c"}]}}},
+                "gone": {"type": "null"}
+            }
+        });
+        let cases = [
+            "name: 濮院毛衫\ncount: 2\n",
+            "name: 濮院\ncount: 3\nextra: 1\n",
+            "name: xyz\ncount: 2.0\nratio: 1.5\n",
+            "name: abcde\ncount: 0\nratio: 1\nkind: 甲\none: 1.0\n",
+            "name: abc\ncount: 4\nkind: 2.0\none: 2\nday: 2025-02-30\n",
+            "name: abc\ncount: 4\nkind: ~\nlist: [1, 1.0, null]\n",
+            "name: abc\ncount: 4\nkind: false\nlist: [1, 2.5]\n",
+            "name: abc\ncount: 4\nnested: {a: [1.0, {b: c}]}\ngone: .nan\n",
+            "name: abc\ncount: 4\nnested: {a: [1, {b: d}]}\ngone: 1\nratio: .inf\n",
+            "count: [1]\n",
+        ];
+        let mut errors = 0;
+        for yaml in cases {
+            let (tree, copy) = both(&schema, yaml);
+            assert_eq!(tree, copy, "{yaml}");
+            errors += copy.len();
+        }
+        // The cases exercise the keywords: most of them fail somewhere.
+        assert!(errors >= 15, "{errors}");
+    }
+}

@@ -315,6 +315,46 @@ mod tests {
     }
 
     #[test]
+    fn mappings_behave_as_cel_maps() {
+        let (root, _) = parse(
+            "t: {name: 甲, status: 入驻, honours: [规上], employees: 12}\n",
+            &Limits::default(),
+        )
+        .unwrap();
+        let t = root.get("t").unwrap();
+        for (expr, expected) in [
+            ("size(t) == 4", true),
+            ("'status' in t && !('floor' in t)", true),
+            ("has(t.honours) && !has(t.floor)", true),
+            ("t.status == '入驻' && '规上' in t.honours", true),
+            ("t['employees'] + 0.5 == 12.5", true),
+            (
+                "t.all(k, k in ['name', 'status', 'honours', 'employees'])",
+                true,
+            ),
+            ("t.exists(k, k == 'floor')", false),
+            (
+                "t == {'name': '甲', 'status': '入驻', 'honours': ['规上'], 'employees': 12.0}",
+                true,
+            ),
+            ("t == {'name': '甲'}", false),
+        ] {
+            assert_eq!(
+                eval(expr, "t", full(t)),
+                cel::Value::Bool(expected),
+                "{expr}"
+            );
+        }
+        let mut ctx = cel::Context::default();
+        ctx.add_variable_as_val("t", full(t));
+        let missing = cel::Program::compile("t.floor").unwrap().execute(&ctx);
+        assert!(
+            matches!(missing, Err(cel::ExecutionError::NoSuchKey(ref k)) if k.as_str() == "floor"),
+            "{missing:?}"
+        );
+    }
+
+    #[test]
     fn numbers_are_doubles() {
         let (root, _) = parse("a: 3\n", &Limits::default()).unwrap();
         assert_eq!(
