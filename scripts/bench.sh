@@ -5,8 +5,10 @@
 #
 # Builds the release binary and the corpus generator, generates target/bench-corpus-<P>x<T>/ once
 # (examples/gen_corpus.rs, fixed seed), then measures with hyperfine: the wall time of
-# `parkcheck check --format json` over the corpus, a `cat` of the same files (the I/O floor), the peak
-# resident memory (GNU time) and the parse/schema/rules split (`--timings`). See benches/README.md.
+# `parkcheck check --format json` over the corpus, a `cat` of the same files (the I/O floor), a parse of
+# the same files with the same parser and nothing else (examples/parse_only.rs: the floor issue #5
+# compares with), the peak resident memory (GNU time) and the parse/schema/rules split (`--timings`).
+# See benches/README.md.
 # Environment: BENCH_RUNS (default 10), BENCH_WARMUP (default 2), BENCH_SEED (default 20251231),
 # BENCH_JSON_SHARE (fraction of the parks written as JSON, default 0.0; part of the corpus name when set).
 set -euo pipefail
@@ -31,8 +33,10 @@ fi
 CORPUS="target/bench-corpus-${NAME}"
 RESULT="target/bench-${NAME}.json"
 RESULT_CAT="target/bench-${NAME}-cat.json"
+RESULT_PARSE="target/bench-${NAME}-parse.json"
 BIN="target/release/parkcheck"
 GEN="target/release/examples/gen_corpus"
+PARSE="target/release/examples/parse_only"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -52,7 +56,7 @@ if ((${#need_pkgs[@]})); then
 fi
 
 # --- build -----------------------------------------------------------------------------------------
-say "building release binary and corpus generator"
+say "building release binary, corpus generator and parse-only baseline"
 cargo build --release --quiet --bins --examples
 
 # --- corpus ----------------------------------------------------------------------------------------
@@ -95,11 +99,17 @@ say "hyperfine: cat of the same files (I/O floor)"
 hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$RESULT_CAT" \
   "cat $CORPUS/parks/*/* > /dev/null" >&2
 
+say "hyperfine: parse only, same parser, same files (examples/parse_only.rs)"
+hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$RESULT_PARSE" \
+  "$PARSE $CORPUS/ > /dev/null" >&2
+
 # median, min and max (seconds) of the first result of a hyperfine JSON export
 stat_of() { grep -o "\"$2\": *[0-9.e+-]*" "$1" | head -n 1 | sed 's/.*: *//'; }
 ms() { awk -v s="$1" 'BEGIN {printf "%.1f", s * 1000}'; }
 median=$(stat_of "$RESULT" median) tmin=$(stat_of "$RESULT" min) tmax=$(stat_of "$RESULT" max)
 cat_median=$(stat_of "$RESULT_CAT" median)
+parse_median=$(stat_of "$RESULT_PARSE" median)
+ratio=$(awk -v c="$median" -v p="$parse_median" 'BEGIN {printf "%.2f", c / p}')
 cpu_user=$(stat_of "$RESULT" user) cpu_sys=$(stat_of "$RESULT" system)
 
 # --- peak memory -----------------------------------------------------------------------------------
@@ -149,4 +159,5 @@ printf 'peak RSS    %s MiB%s\n' "$rss_mib" "${target_rss:+  target < $target_rss
 echo "cpu         user $(ms "$cpu_user") ms, system $(ms "$cpu_sys") ms per run (mean; less sensitive to other load than wall)"
 echo "phases      ${timings#timings: }"
 echo "cat floor   median $(ms "$cat_median") ms (reading the same files)"
-echo "results     $RESULT, $RESULT_CAT"
+echo "parse only  median $(ms "$parse_median") ms (same files, same parser, events only); check / parse = $ratio  target < 2: $(verdict "$ratio" 2)"
+echo "results     $RESULT, $RESULT_CAT, $RESULT_PARSE"

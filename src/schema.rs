@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
-use crate::document::{Document, NumberIssueKind, Pointer, Value};
+use crate::document::{Document, NumberIssueKind, Pointer, Tree, Value};
 use crate::finding::{Finding, Severity};
 use crate::text::Text;
 
@@ -26,7 +26,7 @@ pub const GENERIC_RULE: &str = "SCHEMA";
 /// A compiled schema, and the id its findings carry when no `x-rule` claims them.
 pub struct Schema {
     schema: Json,
-    validator: jsonschema::Validator,
+    validator: jsonschema::Validator<Tree>,
     generic_rule: &'static str,
 }
 
@@ -75,7 +75,8 @@ impl Schema {
     /// When `text` is not JSON or not a valid 2020-12 schema.
     pub fn compile(text: &str, generic_rule: &'static str) -> Result<Self, SchemaError> {
         let schema: Json = serde_json::from_str(text).map_err(|e| SchemaError(e.to_string()))?;
-        let validator = jsonschema::draft202012::options()
+        let validator = jsonschema::options_for::<Tree>()
+            .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
             .build(&schema)
             .map_err(|e| SchemaError(e.to_string()))?;
@@ -100,9 +101,8 @@ impl Schema {
             .iter()
             .map(|i| number_finding(doc, i, self.generic_rule))
             .collect();
-        let instance = doc.root.to_json();
         let mut explained = Vec::new();
-        for error in self.validator.iter_errors(&instance) {
+        for error in self.validator.iter_errors(&doc.root) {
             let pointer = Pointer::parse(&error.instance_path().to_string()).unwrap_or_default();
             // A value the loader already reported is not reported twice.
             if doc.number_issues.iter().any(|i| i.pointer == pointer) {

@@ -6,11 +6,13 @@
 mod decode;
 mod error;
 mod pointer;
+mod schema_view;
 mod yaml;
 
 pub use decode::decode;
 pub use error::{LoadError, LoadErrorKind};
 pub use pointer::{Pointer, escape_token};
+pub use schema_view::Tree;
 pub use yaml::parse;
 
 use crate::source::{SourceFile, Span};
@@ -111,8 +113,8 @@ impl Node {
         }
     }
 
-    /// A JSON copy of the tree, for schema validation. Non-finite numbers (which the loader
-    /// has already reported) become `null`.
+    /// A JSON copy of the tree. Non-finite numbers (which the loader has already reported)
+    /// become `null`. (Schema validation reads the tree itself, through [`Tree`].)
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;

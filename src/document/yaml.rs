@@ -4,6 +4,7 @@
 //! span on every key and value, reject duplicate keys, count alias expansion against a budget
 //! before cloning anything, and stop at a nesting limit without recursion.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
@@ -113,7 +114,7 @@ impl Builder<'_> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.span(yspan);
-                let value = self.scalar(&value, style, tag.as_deref(), span)?;
+                let value = self.scalar(value, style, tag.as_deref(), span)?;
                 self.complete(Node { value, span }, anchor)?;
             }
             Event::Alias(id) => {
@@ -339,9 +340,10 @@ impl Builder<'_> {
         }
     }
 
+    // `raw` by value: a string the scanner already owns becomes the node's without a copy.
     fn scalar(
         &mut self,
-        raw: &str,
+        raw: Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: Span,
@@ -351,14 +353,14 @@ impl Builder<'_> {
             return Ok(if plain {
                 self.resolve_plain(raw, span)
             } else {
-                Value::Str(raw.to_owned())
+                Value::Str(raw.into_owned())
             });
         };
         // `! value` (the non-specific tag) and `!!str` both mean "a string".
         if (tag.handle == "!" && tag.suffix.is_empty())
             || (tag.is_yaml_core_schema() && tag.suffix == "str")
         {
-            return Ok(Value::Str(raw.to_owned()));
+            return Ok(Value::Str(raw.into_owned()));
         }
         if !tag.is_yaml_core_schema()
             || !matches!(tag.suffix.as_str(), "null" | "bool" | "int" | "float")
@@ -383,14 +385,14 @@ impl Builder<'_> {
     }
 
     /// YAML 1.2 core schema resolution of a plain scalar (§10.3.2).
-    fn resolve_plain(&mut self, raw: &str, span: Span) -> Value {
-        match raw {
+    fn resolve_plain(&mut self, raw: Cow<'_, str>, span: Span) -> Value {
+        match &*raw {
             "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
             "true" | "True" | "TRUE" => return Value::Bool(true),
             "false" | "False" | "FALSE" => return Value::Bool(false),
             _ => {}
         }
-        let (value, issue) = resolve_number(raw);
+        let (value, issue) = resolve_number(&raw);
         if let Some(kind) = issue {
             let pointer = self.pointer();
             self.number_issues.push(NumberIssue {
@@ -399,7 +401,7 @@ impl Builder<'_> {
                 kind,
             });
         }
-        value.unwrap_or_else(|| Value::Str(raw.to_owned()))
+        value.unwrap_or_else(|| Value::Str(raw.into_owned()))
     }
 }
 

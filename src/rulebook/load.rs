@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::refs::{self, Path};
 use super::{
     Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
@@ -105,25 +107,29 @@ pub fn load_rulebooks(
             return Err(vec![FileReport::failed(source, vec![finding])]);
         }
     };
+    // The rulebooks compile in parallel: compiling the CEL expressions (ANTLR) is a fixed cost
+    // of every run that would otherwise hold up the whole check on one core.
+    let compiled: Vec<Result<(Rulebook, Vec<Finding>), FileReport>> = files
+        .into_par_iter()
+        .map(|(name, bytes)| {
+            let json = name.ends_with(".json");
+            let doc = load_bytes(&name, bytes, json, limits)?;
+            let structural = schema.check(&doc);
+            if !structural.is_empty() {
+                return Err(FileReport::failed(doc.source, structural));
+            }
+            let mut errors = Vec::new();
+            let book = convert(&doc, &mut errors);
+            Ok((book, errors))
+        })
+        .collect();
     let mut reports = Vec::new();
     let mut loaded: Vec<(Rulebook, Vec<Finding>)> = Vec::new();
-    for (name, bytes) in files {
-        let json = name.ends_with(".json");
-        let doc = match load_bytes(&name, bytes, json, limits) {
-            Ok(doc) => doc,
-            Err(report) => {
-                reports.push(report);
-                continue;
-            }
-        };
-        let structural = schema.check(&doc);
-        if !structural.is_empty() {
-            reports.push(FileReport::failed(doc.source, structural));
-            continue;
+    for result in compiled {
+        match result {
+            Ok(book) => loaded.push(book),
+            Err(report) => reports.push(report),
         }
-        let mut errors = Vec::new();
-        let book = convert(&doc, &mut errors);
-        loaded.push((book, errors));
     }
     cross_check(&mut loaded);
     for (book, errors) in &loaded {
