@@ -727,7 +727,7 @@ fn score(args: &ScoreArgs) -> ExitCode {
         Err(code) => return code,
     };
     let lang = args.look.lang.or(engine.profile().lang).unwrap_or_default();
-    let checker = Checker::with_engine(schema, engine, Limits::default());
+    let checker = Checker::with_engine(schema, engine.with_figures(), Limits::default());
     let options = RunOptions {
         as_of: args.as_of.clone(),
     };

@@ -58,6 +58,9 @@ pub struct Engine {
     item_steps: HashMap<Pointer, Vec<Vec<Seg>>>,
     /// Some rule reads `files` (the attachments' files): look at them for each submission.
     reads_files: bool,
+    /// The metrics computed for each submission: those the rules read (and, for `score`, those
+    /// of the evaluation's figures). A metric nothing reads costs a pass over its list for nothing.
+    metrics_needed: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -170,7 +173,14 @@ impl Engine {
             .rules()
             .flat_map(|(_, r)| r.exprs())
             .any(|e| e.paths.iter().any(|p| p.root == FILES));
+        let metrics_needed = rules
+            .rules()
+            .flat_map(|(_, r)| r.exprs())
+            .flat_map(|e| e.names_under("metrics"))
+            .map(str::to_owned)
+            .collect();
         Ok(Self {
+            metrics_needed,
             reads_files,
             rules,
             profile,
@@ -191,6 +201,18 @@ impl Engine {
     #[must_use]
     pub const fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// Also computes the metrics of the evaluation's figures (`parkcheck score`).
+    #[must_use]
+    pub fn with_figures(mut self) -> Self {
+        if let Some(scoring) = self.rules.scoring() {
+            for f in &scoring.figures {
+                self.metrics_needed.insert(f.numerator.clone());
+                self.metrics_needed.insert(f.denominator.clone());
+            }
+        }
+        self
     }
 
     #[must_use]
@@ -390,6 +412,7 @@ impl Engine {
     ) -> BTreeMap<String, Result<f64, Reason>> {
         self.rules
             .metrics()
+            .filter(|m| self.metrics_needed.contains(&m.name))
             .map(|m| {
                 if let Some(list) = &m.over {
                     let result = match items.get(list) {
