@@ -64,15 +64,16 @@ fn unverified_rule_warns_with_its_calculation() {
         .iter()
         .map(|i| i["path"].as_str().unwrap())
         .collect();
-    // buildings.list for its storeys higher than 8 m (none here), summarised as its item count.
+    // The area of storeys higher than 8 m (none here) is a metric of its own, traced after.
     assert_eq!(
         inputs,
         [
             "buildings.built_area_m2",
-            "buildings.list",
-            "land.actual_area_mu"
+            "land.actual_area_mu",
+            "tall_storey_area_m2"
         ]
     );
+    assert_eq!(f["trace"]["metrics"][1]["name"], "tall_storey_area_m2");
     assert_eq!(f["trace"]["params"][0]["name"], "min_plot_ratio");
     assert_eq!(f["trace"]["params"][0]["value"], "1.2");
     // --fail-on warning makes it fail.
@@ -235,6 +236,13 @@ fn broken_rulebooks_report_every_problem() {
   issuer: x
   version: "1"
   effective: {from: 2020-01-01}
+metrics:
+  first:
+    expr: metrics.second + 1.0
+    formula: {zh: 甲, en: a}
+  second:
+    expr: "1.0"
+    formula: {zh: 乙, en: b}
 rules:
   - id: STAR-001
     title: {zh: 重复, en: duplicate}
@@ -265,6 +273,7 @@ rules:
         "unknown function `frobnicate`",
         "unknown placeholder {nothing}",
         "duplicate rule id `STAR-001`",
+        "metric `first` reads `second`, which must be defined before it",
     ] {
         assert!(out.contains(needle), "`{needle}` not in:\n{out}");
     }

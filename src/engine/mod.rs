@@ -173,12 +173,25 @@ impl Engine {
             .rules()
             .flat_map(|(_, r)| r.exprs())
             .any(|e| e.paths.iter().any(|p| p.root == FILES));
-        let metrics_needed = rules
+        let mut metrics_needed: std::collections::HashSet<String> = rules
             .rules()
             .flat_map(|(_, r)| r.exprs())
             .flat_map(|e| e.names_under("metrics"))
             .map(str::to_owned)
             .collect();
+        // A message may show a metric by name (`{investment_parts}`).
+        let metric_names: std::collections::HashSet<&str> =
+            rules.metrics().map(|m| m.name.as_str()).collect();
+        for check in rules.rules().flat_map(|(_, r)| r.checks.iter()) {
+            for text in [&check.message.zh, &check.message.en] {
+                for name in crate::rulebook::load::placeholders(text) {
+                    if metric_names.contains(name) {
+                        metrics_needed.insert(name.to_owned());
+                    }
+                }
+            }
+        }
+        add_metric_inputs(&rules, &mut metrics_needed);
         Ok(Self {
             metrics_needed,
             reads_files,
@@ -212,6 +225,7 @@ impl Engine {
                 self.metrics_needed.insert(f.denominator.clone());
             }
         }
+        add_metric_inputs(&self.rules, &mut self.metrics_needed);
         self
     }
 
@@ -334,11 +348,23 @@ impl Engine {
                 ctx.add_variable_as_val(root.as_str(), bind::project(node, &refs));
             }
         }
-        let metrics = self.metrics(doc, &ctx, &items);
-        let metric_map: HashMap<String, Cel> = metrics
-            .iter()
-            .filter_map(|(name, r)| r.as_ref().ok().map(|v| (name.clone(), Cel::Float(*v))))
-            .collect();
+        // In definition order: a metric may read the ones before it.
+        let mut metrics = BTreeMap::new();
+        let mut metric_map: HashMap<String, Cel> = HashMap::new();
+        for m in self
+            .rules
+            .metrics()
+            .filter(|m| self.metrics_needed.contains(&m.name))
+        {
+            if m.expr.names_under("metrics").next().is_some() {
+                ctx.add_variable_from_value("metrics", Cel::from(metric_map.clone()));
+            }
+            let result = self.metric(m, doc, &ctx, &items);
+            if let Ok(v) = &result {
+                metric_map.insert(m.name.clone(), Cel::Float(*v));
+            }
+            metrics.insert(m.name.clone(), result);
+        }
         ctx.add_variable_from_value("metrics", Cel::from(metric_map));
         let mut run = Run {
             engine: self,
@@ -404,56 +430,51 @@ impl Engine {
         }
     }
 
-    fn metrics<'v>(
+    /// One metric's value for `doc`, or why it cannot be computed.
+    fn metric<'v>(
         &self,
+        m: &Metric,
         doc: &Document,
         ctx: &Context<'_, 'v>,
         items: &'v HashMap<&Pointer, Vec<bind::Item<'v>>>,
-    ) -> BTreeMap<String, Result<f64, Reason>> {
-        self.rules
-            .metrics()
-            .filter(|m| self.metrics_needed.contains(&m.name))
-            .map(|m| {
-                if let Some(list) = &m.over {
-                    let result = match items.get(list) {
-                        Some(items) => items.iter().zip(list_nodes(doc, list)).try_fold(
-                            0.0,
-                            |acc, (item, node)| {
-                                let mut scope = ctx.new_inner_scope();
-                                scope.set_variable_resolver(item);
-                                match m.expr.program.execute(&scope) {
-                                    Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
-                                    Ok(value) => {
-                                        as_number(&value).map(|n| acc + n).ok_or_else(|| {
-                                            Text::new(
-                                                format!("指标 {} 不是数值", m.name),
-                                                format!("metric {} is not a number", m.name),
-                                            )
-                                        })
-                                    }
-                                    Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
-                                }
-                            },
-                        ),
-                        None => Err(Text::new(
-                            format!("缺少 {}", list.dotted()),
-                            format!("{} absent", list.dotted()),
-                        )),
-                    };
-                    return (m.name.clone(), result.map(round));
-                }
-                let result = match m.expr.program.execute(ctx) {
-                    Ok(value) => as_number(&value).map(round).ok_or_else(|| {
-                        Text::new(
-                            format!("指标 {} 不是数值", m.name),
-                            format!("metric {} is not a number", m.name),
-                        )
-                    }),
-                    Err(e) => Err(reason(&e, &m.expr, doc, None)),
+    ) -> Result<f64, Reason> {
+        if let Some(list) = &m.over {
+            let result =
+                match items.get(list) {
+                    Some(items) => items.iter().zip(list_nodes(doc, list)).try_fold(
+                        0.0,
+                        |acc, (item, node)| {
+                            let mut scope = ctx.new_inner_scope();
+                            scope.set_variable_resolver(item);
+                            match m.expr.program.execute(&scope) {
+                                Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
+                                Ok(value) => as_number(&value).map(|n| acc + n).ok_or_else(|| {
+                                    Text::new(
+                                        format!("指标 {} 不是数值", m.name),
+                                        format!("metric {} is not a number", m.name),
+                                    )
+                                }),
+                                Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
+                            }
+                        },
+                    ),
+                    None => Err(Text::new(
+                        format!("缺少 {}", list.dotted()),
+                        format!("{} absent", list.dotted()),
+                    )),
                 };
-                (m.name.clone(), result.and_then(|v| finite(v, m)))
-            })
-            .collect()
+            return result.map(round);
+        }
+        let result = match m.expr.program.execute(ctx) {
+            Ok(value) => as_number(&value).map(round).ok_or_else(|| {
+                Text::new(
+                    format!("指标 {} 不是数值", m.name),
+                    format!("metric {} is not a number", m.name),
+                )
+            }),
+            Err(e) => Err(reason(&e, &m.expr, doc, None)),
+        };
+        result.and_then(|v| finite(v, m))
     }
 }
 
@@ -951,13 +972,21 @@ impl<'v> Run<'_, 'v> {
             .chain(check.values.iter().map(|(_, e)| e))
             .collect();
         let mut trace = Trace::default();
-        for name in exprs.iter().flat_map(|e| e.names_under("metrics")) {
+        // The metrics read, then the metrics those read, and so on.
+        let mut names: Vec<&str> = exprs
+            .iter()
+            .flat_map(|e| e.names_under("metrics"))
+            .collect();
+        let mut next = 0;
+        while let Some(&name) = names.get(next) {
+            next += 1;
             let Some(metric) = self.engine.rules.metrics().find(|m| m.name == name) else {
                 continue;
             };
             if trace.metrics.iter().any(|m| m.name == name) {
                 continue;
             }
+            names.extend(metric.expr.names_under("metrics"));
             let over = metric.over.as_ref().map(|list| TraceInput {
                 path: format!("{}[*]", list.dotted()),
                 value: format!("{} 项 / items", list_nodes(self.doc, list).len()),
@@ -970,8 +999,20 @@ impl<'v> Run<'_, 'v> {
                         .expr
                         .paths
                         .iter()
-                        .filter(|p| !matches!(p.root.as_str(), "params" | "metrics" | "it"))
+                        .filter(|p| !matches!(p.root.as_str(), "params" | "it"))
                         .filter_map(|p| {
+                            if p.root == "metrics" {
+                                let name: String = (*p.fields()?.first()?).to_owned();
+                                let value = match self.metrics.get(&name) {
+                                    Some(Ok(v)) => precise(*v),
+                                    _ => "—".to_owned(),
+                                };
+                                return Some(TraceInput {
+                                    path: name,
+                                    value,
+                                    pointer: None,
+                                });
+                            }
                             let fields = p.fields()?;
                             let pointer = fields
                                 .iter()
@@ -1027,6 +1068,17 @@ impl<'v> Run<'_, 'v> {
             }
         }
         (!trace.metrics.is_empty() || !trace.params.is_empty()).then_some(trace)
+    }
+}
+
+/// Adds to `needed` the metrics that the needed ones read (which are defined before them).
+fn add_metric_inputs(rules: &RuleSet, needed: &mut std::collections::HashSet<String>) {
+    let metrics: Vec<&Metric> = rules.metrics().collect();
+    for m in metrics.iter().rev() {
+        if needed.contains(&m.name) {
+            let inputs: Vec<String> = m.expr.names_under("metrics").map(str::to_owned).collect();
+            needed.extend(inputs);
+        }
     }
 }
 

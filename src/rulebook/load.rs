@@ -524,6 +524,28 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
         .flat_map(|(b, _)| b.rules.iter().map(|r| r.id.clone()))
         .collect();
     let mut scoring_in: Option<String> = None;
+    // A metric may read the metrics defined before it (earlier in its rulebook or in an earlier
+    // rulebook): they are computed in that order.
+    let mut metrics_before: HashSet<String> = HashSet::new();
+    for (book, errors) in loaded.iter_mut() {
+        for m in &book.metrics {
+            for name in m.expr.names_under("metrics") {
+                if metrics.contains(name) && !metrics_before.contains(name) {
+                    errors.push(located(
+                        Text::new(
+                            format!("指标「{}」读取的指标「{name}」须定义在它之前", m.name),
+                            format!(
+                                "metric `{}` reads `{name}`, which must be defined before it",
+                                m.name
+                            ),
+                        ),
+                        Some(m.expr.span),
+                    ));
+                }
+            }
+            metrics_before.insert(m.name.clone());
+        }
+    }
     for (book, errors) in loaded.iter_mut() {
         let file = book.source.name().to_owned();
         if let Some(scoring) = &book.scoring {
@@ -576,7 +598,7 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     Some(m.expr.span),
                 ));
             }
-            check_refs(&m.expr, m.over.is_some(), false, &params, &metrics, errors);
+            check_refs(&m.expr, m.over.is_some(), true, &params, &metrics, errors);
         }
         for rule in &book.rules {
             if let Some(when) = &rule.when {
