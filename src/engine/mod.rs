@@ -458,10 +458,12 @@ impl Engine {
                             }
                         },
                     ),
-                    None => Err(Text::new(
-                        format!("缺少 {}", list.dotted()),
-                        format!("{} absent", list.dotted()),
-                    )),
+                    None => m.if_absent.ok_or_else(|| {
+                        Text::new(
+                            format!("缺少 {}", list.dotted()),
+                            format!("{} absent", list.dotted()),
+                        )
+                    }),
                 };
             return result.map(round);
         }

@@ -310,6 +310,11 @@ fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
             name: entry.key.clone(),
             rulebook: id.clone(),
             over: str_of(&entry.value, "over").map(list_pointer),
+            if_absent: entry.value.get("if_absent").and_then(|n| match n.value {
+                Value::Int(i) => Some(i as f64),
+                Value::Float(f) => Some(f),
+                _ => None,
+            }),
             expr,
             formula: text_of(&entry.value, "formula").unwrap_or_default(),
             unit: str_of(&entry.value, "unit").map(str::to_owned),

@@ -139,6 +139,8 @@ pub struct Metric {
     /// (`true` counts 1): a count or a total in one linear pass, where a CEL `filter` would
     /// copy its growing list at every step.
     pub over: Option<Pointer>,
+    /// With `over`, the value when the list is absent (else the metric is not applicable).
+    pub if_absent: Option<f64>,
     pub expr: Expr,
     pub formula: Text,
     pub unit: Option<String>,
