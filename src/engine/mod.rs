@@ -789,12 +789,13 @@ impl<'v> Run<'_, 'v> {
 
     fn show(&self, node: &Node) -> String {
         match &node.value {
-            Value::Str(s) => s.clone(),
+            Value::Str(s) => crate::text::clip(s),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => number(*f),
             Value::Bool(b) => b.to_string(),
             Value::Null => "null".to_owned(),
-            Value::Seq(_) | Value::Map(_) => self.doc.source.slice(node.span).to_owned(),
+            // Written out the same whether the file is YAML or JSON: `[专家楼, 宾馆]`.
+            Value::Seq(_) | Value::Map(_) => crate::text::clip(&flow(node)),
         }
     }
 
@@ -893,6 +894,30 @@ fn eval_bool(expr: &Expr, ctx: &Context<'_, '_>) -> Result<bool, ExecutionError>
             "assert",
             format!("the expression gave {other:?}, not true or false"),
         )),
+    }
+}
+
+/// A value in YAML flow style, strings unquoted: `[专家楼, 宾馆]`, `{floor: 2, use: 生产}`.
+/// Recursion is bounded by the loader's nesting limit.
+fn flow(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => number(*f),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_owned(),
+        Value::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(flow).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|e| format!("{}: {}", e.key, flow(&e.value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
