@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::refs::{self, Path};
+use super::shape;
 use super::{Check, Effective, Expr, KINDS, Metric, Param, ParamValue, Rule, Rulebook};
 use crate::check::{FileReport, load_bytes};
 use crate::document::{Document, Limits, Node, Pointer, Value};
@@ -38,6 +39,11 @@ pub const DOCUMENT_ROOTS: &[&str] = &[
 
 /// The longest nesting of brackets accepted in an expression (the CEL parser recurses).
 const MAX_EXPR_NESTING: usize = 32;
+
+/// The longest expression accepted, in characters (the bundled ones stay under 1 200). The
+/// parser builds the syntax tree recursively, so a long chain of operators is refused before
+/// it is parsed; [`shape`] then bounds the depth of the tree.
+const MAX_EXPR_LEN: usize = 4096;
 
 /// Every rulebook of a run, validated together.
 #[derive(Debug, Clone, Default)]
@@ -176,6 +182,21 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
     let Value::Str(text) = &node.value else {
         return None;
     };
+    let length = text.chars().count();
+    if length > MAX_EXPR_LEN {
+        errors.push(error(
+            doc,
+            pointer,
+            None,
+            Text::new(
+                format!("表达式过长：{length} 个字符，上限 {MAX_EXPR_LEN}"),
+                format!(
+                    "the expression is too long: {length} characters, the limit is {MAX_EXPR_LEN}"
+                ),
+            ),
+        ));
+        return None;
+    }
     let nesting = text
         .chars()
         .try_fold((0usize, 0usize), |(depth, max), c| match c {
@@ -197,6 +218,10 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
     }
     match cel::Program::compile(text) {
         Ok(program) => {
+            if let Some(problem) = shape::problem(program.expression()) {
+                errors.push(error(doc, pointer, None, problem));
+                return None;
+            }
             let paths = refs::paths(program.expression());
             Some(Expr {
                 text: text.clone(),
