@@ -37,13 +37,10 @@ pub const DOCUMENT_ROOTS: &[&str] = &[
     "declaration",
 ];
 
-/// The longest nesting of brackets accepted in an expression (the CEL parser recurses).
+/// The longest nesting of brackets accepted in an expression (the CEL parser recurses). The
+/// rulebook schema bounds an expression's length (4096 characters); [`shape`] bounds the depth
+/// of its syntax tree.
 const MAX_EXPR_NESTING: usize = 32;
-
-/// The longest expression accepted, in characters (the bundled ones stay under 1 200). The
-/// parser builds the syntax tree recursively, so a long chain of operators is refused before
-/// it is parsed; [`shape`] then bounds the depth of the tree.
-const MAX_EXPR_LEN: usize = 4096;
 
 /// Every rulebook of a run, validated together.
 #[derive(Debug, Clone, Default)]
@@ -182,21 +179,6 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
     let Value::Str(text) = &node.value else {
         return None;
     };
-    let length = text.chars().count();
-    if length > MAX_EXPR_LEN {
-        errors.push(error(
-            doc,
-            pointer,
-            None,
-            Text::new(
-                format!("表达式过长：{length} 个字符，上限 {MAX_EXPR_LEN}"),
-                format!(
-                    "the expression is too long: {length} characters, the limit is {MAX_EXPR_LEN}"
-                ),
-            ),
-        ));
-        return None;
-    }
     let nesting = text
         .chars()
         .try_fold((0usize, 0usize), |(depth, max), c| match c {
