@@ -161,6 +161,18 @@ fn generate(kind: &str, dir: &Path) -> PathBuf {
             write("long-line.yaml", text.as_bytes())
         }
         "tenants-200k" => write("tenants.yaml", tenants(200_000).as_bytes()),
+        "inner-list-20k" => {
+            let base = std::fs::read_to_string(
+                root().join("fixtures/rules/UP-001/fail-ground-and-upper.yaml"),
+            )
+            .unwrap();
+            let floor = "        - {floor: 2, height_m: 5.4, load_kn_m2: 10, use: 生产}\n";
+            assert!(base.contains(floor));
+            write(
+                "floors.yaml",
+                base.replacen(floor, &floor.repeat(20_000), 1).as_bytes(),
+            )
+        }
         "symlink-loop" => {
             std::fs::create_dir_all(path.join("sub")).unwrap();
             std::os::unix::fs::symlink("loop.yaml", path.join("loop.yaml")).unwrap();
@@ -446,6 +458,13 @@ fn hostile_rulebooks_and_profiles_are_refused() {
                 "tenants.all(a, tenants.all(b, tenants.all(c, a.uscc != b.uscc || a == b)))",
             ),
             "does not come from the outer item",
+        ),
+        (
+            with(
+                "filter.yaml",
+                "tenants.filter(t, t.employees > 0).size() > 0",
+            ),
+            "filter or map over a list",
         ),
         (
             write_to(
