@@ -370,6 +370,8 @@ fn hostile_inputs_end_as_declared() {
     assert_eq!(exit_code("all, human", &human), 2);
     assert_no_panic("all, human", &human);
     let text = String::from_utf8(human.stdout).unwrap();
+    // The 10 MB line is neither quoted whole nor drawn.
+    assert!(text.len() < 1_000_000, "{} bytes of report", text.len());
     assert!(
         text.contains("FORM-001"),
         "{}",

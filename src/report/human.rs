@@ -89,8 +89,10 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        let _ = self.finding.span.filter(|_| self.snippet)?;
-        Some(&self.source as &dyn SourceCode)
+        self.finding
+            .span
+            .filter(|_| self.snippet)
+            .map(|_| &self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -255,4 +257,26 @@ fn summary_line(s: &Summary) -> Text {
         ));
     }
     Text::new(zh, en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn long_lines_are_not_drawn() {
+        let long = format!("a: 1\nb: {}\nc: 3\n", "x".repeat(2000));
+        let at = |needle: &str| {
+            let i = long.find(needle).unwrap();
+            Span::new(i, i + 1)
+        };
+        // On the long line, and on the lines beside it (drawn as context).
+        assert!(!drawable(&long, at("xx")));
+        assert!(!drawable(&long, at("a:")));
+        assert!(!drawable(&long, at("c:")));
+        let short = "a: 1\nb: 2\nc: 3\nd: 4\n";
+        assert!(drawable(short, Span::new(0, 1)));
+        assert!(drawable(short, Span::new(short.len(), short.len())));
+    }
 }
