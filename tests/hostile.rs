@@ -532,3 +532,45 @@ fn write_to(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::write(&path, bytes).unwrap();
     path
 }
+
+/// Inputs the fuzzers (fuzz/) found a problem with, kept as regressions: every span a
+/// rulebook's or a submission's report holds lies inside the text, on character boundaries.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let limits = Limits::default();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/hostile/fuzz"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in files {
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let reports = if name.starts_with("rulebook-") {
+            parkcheck::rulebook::load_rulebooks(vec![(name.clone(), bytes)], &limits)
+                .err()
+                .unwrap_or_default()
+        } else {
+            load_bytes(&name, bytes, false, &limits)
+                .err()
+                .into_iter()
+                .collect()
+        };
+        for report in &reports {
+            let text = report.source.text();
+            for finding in &report.findings {
+                if let Some(span) = finding.span {
+                    assert!(
+                        span.start <= span.end
+                            && span.end <= text.len()
+                            && text.is_char_boundary(span.start)
+                            && text.is_char_boundary(span.end),
+                        "{name}: {} at {span:?}",
+                        finding.rule
+                    );
+                }
+            }
+        }
+    }
+}

@@ -243,7 +243,14 @@ fn locate(doc: &Document, node_span: Span, text: &str, line: isize, col: isize) 
     match raw.find(line_text) {
         Some(found) if !line_text.is_empty() => {
             let at = node_span.start + found + in_line;
-            Span::new(at, (at + 1).min(node_span.end.max(at)))
+            // One character wide: a CEL error may point at a Chinese character.
+            let width = doc
+                .source
+                .text()
+                .get(at..)
+                .and_then(|t| t.chars().next())
+                .map_or(0, char::len_utf8);
+            Span::new(at, (at + width).min(node_span.end.max(at)))
         }
         _ => node_span,
     }
