@@ -125,7 +125,10 @@ impl Checker {
         }
     }
 
-    fn check_document(
+    /// Checks a document already loaded (with [`load_bytes`]) and adds the time of each phase
+    /// to `timings`.
+    #[must_use]
+    pub fn check_document(
         &self,
         doc: Document,
         options: &RunOptions,

@@ -271,7 +271,7 @@ fn explain(
         let raw = doc.source.slice(n.span);
         match &n.value {
             Value::Map(_) | Value::Seq(_) => n.value.type_name().to_owned(),
-            _ => raw.trim_matches(['"', '\'']).to_owned(),
+            _ => crate::text::clip(raw.trim_matches(['"', '\''])),
         }
     });
     let expected = doc_of(chain, "description").map(|d| {

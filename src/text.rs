@@ -50,6 +50,24 @@ pub enum Lang {
     Both,
 }
 
+/// The longest value echoed in a message, in characters; a longer one is cut with `…`, so that
+/// a 10 MB value does not make a 10 MB message.
+pub const MAX_ECHO_CHARS: usize = 120;
+
+/// `value` as a message quotes it: whole when short, otherwise its first [`MAX_ECHO_CHARS`]
+/// characters, `…` and the total length.
+#[must_use]
+pub fn clip(value: &str) -> String {
+    match value.char_indices().nth(MAX_ECHO_CHARS) {
+        None => value.to_owned(),
+        Some((cut, _)) => format!(
+            "{}…（{} 字符 / characters）",
+            value.get(..cut).unwrap_or_default(),
+            value.chars().count()
+        ),
+    }
+}
+
 /// A number for people: integers without decimals, others rounded to at most four decimals
 /// (display only; computations keep full precision).
 #[must_use]

@@ -11,7 +11,8 @@ pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
 /// The inputs a command-line path stands for: `-` is standard input, a file is itself, a
 /// directory is every submission file below it (honouring `.gitignore`), in path order. A path
-/// that cannot be walked yields a report of its own.
+/// that cannot be walked, and a directory without any submission file, yield a report of their
+/// own.
 #[must_use]
 pub fn inputs(path: &Path) -> Vec<Result<Input, FileReport>> {
     inputs_excluding(path, &[])
@@ -60,8 +61,12 @@ pub fn inputs_excluding(path: &Path, exclude: &[String]) -> Vec<Result<Input, Fi
         match entry {
             Ok(entry) => {
                 let p = entry.path();
-                // A waiver file beside the submissions is not a submission.
-                let wanted = entry.file_type().is_some_and(|t| t.is_file())
+                // Links are not followed into directories (no loops), but a link named like a
+                // submission is checked: reading it follows it, and a broken or looping link
+                // gets its own diagnostic. A waiver file beside the submissions is not one.
+                let wanted = entry
+                    .file_type()
+                    .is_some_and(|t| t.is_file() || t.is_symlink())
                     && entry.file_name() != crate::waiver::DEFAULT_FILE
                     && p.extension()
                         .and_then(|e| e.to_str())
@@ -81,6 +86,15 @@ pub fn inputs_excluding(path: &Path, exclude: &[String]) -> Vec<Result<Input, Fi
                 )));
             }
         }
+    }
+    if found.is_empty() {
+        // A directory named on the command line that holds no submission is a mistake worth a
+        // diagnostic (a wrong path, or a directory named like a file), not a clean run.
+        let error = LoadError::new(LoadErrorKind::NoSubmissions);
+        found.push(Err(crate::check::unreadable(
+            SourceFile::new(path.display().to_string(), ""),
+            &error,
+        )));
     }
     found
 }

@@ -18,6 +18,8 @@ pub enum LoadErrorKind {
     Io { message: String },
     /// The path names a directory or something else that is not a regular file.
     NotAFile,
+    /// A directory given to check holds no submission file.
+    NoSubmissions,
     /// Larger than the size limit (checked before reading).
     TooLarge { size: u64, limit: u64 },
     /// Not UTF-8; `detected` names the encoding it seems to be in.
@@ -71,7 +73,9 @@ impl LoadError {
     #[must_use]
     pub const fn rule(&self) -> &'static str {
         match self.kind {
-            LoadErrorKind::Io { .. } | LoadErrorKind::NotAFile => "IO",
+            LoadErrorKind::Io { .. } | LoadErrorKind::NotAFile | LoadErrorKind::NoSubmissions => {
+                "IO"
+            }
             LoadErrorKind::TooLarge { .. }
             | LoadErrorKind::TooDeep { .. }
             | LoadErrorKind::AliasExpansion { .. } => "LIMIT",
@@ -89,6 +93,10 @@ impl LoadError {
                 format!("cannot read the file: {message}"),
             ),
             K::NotAFile => Text::new("不是普通文件", "not a regular file"),
+            K::NoSubmissions => Text::new(
+                "目录中没有申报文件（*.yaml、*.yml、*.json）",
+                "no submission file (*.yaml, *.yml, *.json) in this directory",
+            ),
             K::TooLarge { size, limit } => Text::new(
                 format!("文件过大：{size} 字节，上限 {limit} 字节"),
                 format!("file too large: {size} bytes, the limit is {limit} bytes"),

@@ -26,6 +26,30 @@ struct Rendered<'a> {
     finding: &'a Finding,
     source: NamedSource<std::sync::Arc<str>>,
     lang: Lang,
+    /// Whether to draw the source snippet (not for lines too long to read).
+    snippet: bool,
+}
+
+/// The longest source line drawn in a snippet, in bytes; a finding on a longer line (a 10 MB
+/// single-line value, minified JSON) is reported with its line and column but without snippet.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+/// Whether the lines a snippet of `span` would show (with one line of context on each side)
+/// are all short enough to draw.
+fn drawable(text: &str, span: crate::source::Span) -> bool {
+    let start = text
+        .get(..span.start)
+        .and_then(|t| t.rfind('\n'))
+        .and_then(|i| text.get(..i)?.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(span.end..)
+        .and_then(|t| t.find('\n'))
+        .map(|i| span.end + i + 1)
+        .and_then(|i| Some(i + text.get(i..)?.find('\n').unwrap_or(text.len() - i)))
+        .unwrap_or(text.len());
+    text.get(start..end)
+        .is_some_and(|lines| lines.split('\n').all(|l| l.len() <= MAX_SNIPPET_LINE))
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -65,11 +89,14 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.finding.span.map(|_| &self.source as &dyn SourceCode)
+        self.finding
+            .span
+            .filter(|_| self.snippet)
+            .map(|_| &self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.finding.span?;
+        let span = self.finding.span.filter(|_| self.snippet)?;
         let label = match &self.finding.label {
             Some(label) => format!("{}: {}", self.finding.rule, inline(label, self.lang)),
             None => self.finding.rule.clone(),
@@ -101,14 +128,30 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
         let source = NamedSource::new(report.source.name(), report.source.shared_text());
         // Waived and baselined findings are listed compactly below, not drawn.
         for finding in report.findings.iter().filter(|f| f.suppression.is_none()) {
+            let snippet = finding
+                .span
+                .is_some_and(|span| drawable(report.source.text(), span));
             let rendered = Rendered {
                 finding,
                 source: source.clone(),
                 lang: style.lang,
+                snippet,
             };
-            if finding.span.is_none() {
-                out.push_str(report.source.name());
-                out.push_str(":\n");
+            match finding.span {
+                None => {
+                    out.push_str(report.source.name());
+                    out.push_str(":\n");
+                }
+                Some(span) if !snippet => {
+                    let at = report.source.line_col(span.start);
+                    out.push_str(&format!(
+                        "{}:{}:{}:\n",
+                        report.source.name(),
+                        at.line,
+                        at.column
+                    ));
+                }
+                Some(_) => {}
             }
             // Writing into a String cannot fail.
             let _ = handler.render_report(&mut out, &rendered);
@@ -332,4 +375,26 @@ pub(crate) fn summary_line(s: &Summary) -> Text {
         }
     }
     Text::new(zh, en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn long_lines_are_not_drawn() {
+        let long = format!("a: 1\nb: {}\nc: 3\n", "x".repeat(2000));
+        let at = |needle: &str| {
+            let i = long.find(needle).unwrap();
+            Span::new(i, i + 1)
+        };
+        // On the long line, and on the lines beside it (drawn as context).
+        assert!(!drawable(&long, at("xx")));
+        assert!(!drawable(&long, at("a:")));
+        assert!(!drawable(&long, at("c:")));
+        let short = "a: 1\nb: 2\nc: 3\nd: 4\n";
+        assert!(drawable(short, Span::new(0, 1)));
+        assert!(drawable(short, Span::new(short.len(), short.len())));
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::refs::{self, Path};
+use super::shape;
 use super::{
     Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
     Rulebook, Scoring,
@@ -41,7 +42,9 @@ pub const DOCUMENT_ROOTS: &[&str] = &[
     "declaration",
 ];
 
-/// The longest nesting of brackets accepted in an expression (the CEL parser recurses).
+/// The longest nesting of brackets accepted in an expression (the CEL parser recurses). The
+/// rulebook schema bounds an expression's length (4096 characters); [`shape`] bounds the depth
+/// of its syntax tree.
 const MAX_EXPR_NESTING: usize = 32;
 
 /// Every rulebook of a run, validated together.
@@ -212,6 +215,10 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
     }
     match cel::Program::compile(text) {
         Ok(program) => {
+            if let Some(problem) = shape::problem(program.expression()) {
+                errors.push(error(doc, pointer, None, problem));
+                return None;
+            }
             let paths = refs::paths(program.expression());
             Some(Expr {
                 text: text.clone(),
@@ -251,7 +258,14 @@ fn locate(doc: &Document, node_span: Span, text: &str, line: isize, col: isize) 
     match raw.find(line_text) {
         Some(found) if !line_text.is_empty() => {
             let at = node_span.start + found + in_line;
-            Span::new(at, (at + 1).min(node_span.end.max(at)))
+            // One character wide: a CEL error may point at a Chinese character.
+            let width = doc
+                .source
+                .text()
+                .get(at..)
+                .and_then(|t| t.chars().next())
+                .map_or(0, char::len_utf8);
+            Span::new(at, (at + width).min(node_span.end.max(at)))
         }
         _ => node_span,
     }

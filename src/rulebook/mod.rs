@@ -8,6 +8,7 @@
 mod bundled;
 pub mod load;
 pub mod refs;
+pub mod shape;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
