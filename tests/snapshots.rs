@@ -47,12 +47,7 @@ fn one_language_at_a_time() {
 #[test]
 fn rule_findings() {
     insta::glob!("../fixtures/rules", "*/fail.yaml", |path| {
-        let rel = relative(path);
-        let output = parkcheck()
-            .args(["check", "--color", "never", &rel])
-            .output()
-            .unwrap();
-        insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+        insta::assert_snapshot!(checked(path));
     });
 }
 
@@ -60,11 +55,16 @@ fn rule_findings() {
 #[test]
 fn failing_examples() {
     insta::glob!("../fixtures/failing", "*.{yaml,json}", |path| {
-        let rel = relative(path);
-        let output = parkcheck()
-            .args(["check", "--color", "never", &rel])
-            .output()
-            .unwrap();
-        insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+        insta::assert_snapshot!(checked(path));
     });
+}
+
+/// The human report of `parkcheck check` on one file, without colour.
+fn checked(path: &std::path::Path) -> String {
+    let rel = relative(path);
+    let output = parkcheck()
+        .args(["check", "--color", "never", &rel])
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
 }
