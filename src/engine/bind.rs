@@ -12,7 +12,9 @@ use cel::common::types::{
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 
-use crate::document::{Node, Value};
+use std::cell::OnceCell;
+
+use crate::document::{Document, Node, Pointer, Value};
 use crate::rulebook::refs::{Path, Seg};
 
 /// A bound value: CEL's own types, borrowing the submission's strings (nothing is copied).
@@ -267,6 +269,65 @@ impl std::fmt::Debug for Item<'_> {
 impl VariableResolver for Item<'_> {
     fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
         (variable == "it").then(|| CowVal::from(self.0.as_ref() as &(dyn Val + 'b)))
+    }
+}
+
+/// The items of the lists that checks and metrics go through, bound for cel only when cel is
+/// asked: the fast path reads the tree itself, so for most submissions no item is ever bound.
+/// A list is bound whole the first time one of its items is needed, once for all its checks.
+#[derive(Debug, Default)]
+pub struct Items<'a> {
+    lists: Vec<ItemList<'a>>,
+}
+
+#[derive(Debug)]
+struct ItemList<'a> {
+    list: &'a Pointer,
+    nodes: &'a [Node],
+    /// The paths below `it` that expressions read.
+    steps: &'a [Vec<Seg>],
+    bound: OnceCell<Vec<Item<'a>>>,
+}
+
+impl<'a> Items<'a> {
+    /// Prepares the lists of `steps` that are lists in `doc` (nothing is bound yet).
+    #[must_use]
+    pub fn new(
+        doc: &'a Document,
+        steps: impl Iterator<Item = (&'a Pointer, &'a [Vec<Seg>])>,
+    ) -> Self {
+        let lists = steps
+            .filter_map(|(list, steps)| match doc.get(list) {
+                Some(Node {
+                    value: Value::Seq(nodes),
+                    ..
+                }) => Some(ItemList {
+                    list,
+                    nodes,
+                    steps,
+                    bound: OnceCell::new(),
+                }),
+                _ => None,
+            })
+            .collect();
+        Self { lists }
+    }
+
+    /// The bound item `index` of `list`.
+    #[must_use]
+    pub fn get(&self, list: &Pointer, index: usize) -> Option<&Item<'a>> {
+        let found = self.lists.iter().find(|l| l.list == list)?;
+        found
+            .bound
+            .get_or_init(|| {
+                let refs: Vec<&[Seg]> = found.steps.iter().map(Vec::as_slice).collect();
+                found
+                    .nodes
+                    .iter()
+                    .map(|n| Item(project(n, &refs)))
+                    .collect()
+            })
+            .get(index)
     }
 }
 

@@ -2,6 +2,7 @@
 //! CEL and turns failures into findings with their source and calculation.
 
 pub mod bind;
+pub mod fast;
 mod files;
 pub mod functions;
 
@@ -61,6 +62,8 @@ pub struct Engine {
     /// The metrics computed for each submission: those the rules read (and, for `score`, those
     /// of the evaluation's figures). A metric nothing reads costs a pass over its list for nothing.
     metrics_needed: std::collections::HashSet<String>,
+    /// Expressions with a fast form are evaluated on the fast path (see [`fast`]).
+    fast_path: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -193,6 +196,7 @@ impl Engine {
         }
         add_metric_inputs(&rules, &mut metrics_needed);
         Ok(Self {
+            fast_path: true,
             metrics_needed,
             reads_files,
             rules,
@@ -204,6 +208,14 @@ impl Engine {
             doc_steps,
             item_steps,
         })
+    }
+
+    /// The same engine evaluating every expression with cel alone: the reference the fast path
+    /// is tested against (`tests/fast_path.rs`), and the baseline its speed is measured from.
+    #[must_use]
+    pub const fn without_fast_path(mut self) -> Self {
+        self.fast_path = false;
+        self
     }
 
     #[must_use]
@@ -316,28 +328,13 @@ impl Engine {
             Some(Value::Str(s)) => Some(s.as_str()),
             _ => None,
         };
-        // The items of each list that checks go through, bound once and shared by those checks.
-        let items: HashMap<&Pointer, Vec<bind::Item<'_>>> = self
-            .item_steps
-            .iter()
-            .filter_map(|(list, steps)| {
-                let Some(Node {
-                    value: Value::Seq(nodes),
-                    ..
-                }) = doc.get(list)
-                else {
-                    return None;
-                };
-                let refs: Vec<&[Seg]> = steps.iter().map(Vec::as_slice).collect();
-                Some((
-                    list,
-                    nodes
-                        .iter()
-                        .map(|n| bind::Item(bind::project(n, &refs)))
-                        .collect(),
-                ))
-            })
-            .collect();
+        // The items of each list that checks go through, bound for cel when cel is asked.
+        let items = bind::Items::new(
+            doc,
+            self.item_steps
+                .iter()
+                .map(|(list, steps)| (list, steps.as_slice())),
+        );
         let mut ctx = Context::with_env(Arc::clone(&self.env));
         // Registration only fails on a name clash, which the tests rule out.
         let _ = functions::register(&mut ctx, Arc::clone(&self.sizes));
@@ -365,7 +362,7 @@ impl Engine {
             if m.expr.names_under("metrics").next().is_some() {
                 ctx.add_variable_from_value("metrics", Cel::from(metric_map.clone()));
             }
-            let result = self.metric(m, doc, &ctx, &items);
+            let result = self.metric(m, doc, &ctx, &items, &metrics);
             if let Ok(v) = &result {
                 metric_map.insert(m.name.clone(), Cel::Float(*v));
             }
@@ -437,41 +434,62 @@ impl Engine {
     }
 
     /// One metric's value for `doc`, or why it cannot be computed.
-    fn metric<'v>(
+    fn metric<'v, 'd: 'v>(
         &self,
         m: &Metric,
         doc: &Document,
         ctx: &Context<'_, 'v>,
-        items: &'v HashMap<&Pointer, Vec<bind::Item<'v>>>,
+        items: &'v bind::Items<'d>,
+        so_far: &BTreeMap<String, Result<f64, Reason>>,
     ) -> Result<f64, Reason> {
+        let fast = |item| fast::Scope {
+            root: &doc.root,
+            item,
+            params: &self.params,
+            metrics: so_far,
+            sizes: &self.sizes,
+        };
+        let fast_form = m.expr.fast.as_deref().filter(|_| self.fast_path);
         if let Some(list) = &m.over {
-            let result =
-                match items.get(list) {
-                    Some(items) => items.iter().zip(list_nodes(doc, list)).try_fold(
-                        0.0,
-                        |acc, (item, node)| {
-                            let mut scope = ctx.new_inner_scope();
-                            scope.set_variable_resolver(item);
-                            match m.expr.program.execute(&scope) {
-                                Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
-                                Ok(value) => as_number(&value).map(|n| acc + n).ok_or_else(|| {
-                                    Text::new(
-                                        format!("指标 {} 不是数值", m.name),
-                                        format!("metric {} is not a number", m.name),
-                                    )
-                                }),
-                                Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
-                            }
-                        },
-                    ),
-                    None => m.if_absent.ok_or_else(|| {
-                        Text::new(
-                            format!("缺少 {}", list.dotted()),
-                            format!("{} absent", list.dotted()),
-                        )
+            let result = match doc.get(list) {
+                Some(Node {
+                    value: Value::Seq(nodes),
+                    ..
+                }) => nodes
+                    .iter()
+                    .enumerate()
+                    .try_fold(0.0, |acc, (index, node)| {
+                        if let Some(n) =
+                            fast_form.and_then(|f| match f.eval_scalar(&fast(Some(node)))? {
+                                fast::Scalar::Bool(b) => Some(f64::from(u8::from(b))),
+                                fast::Scalar::Number(n) => Some(n),
+                            })
+                        {
+                            return Ok(acc + n);
+                        }
+                        let scope = item_scope(ctx, items, list, index);
+                        match m.expr.program.execute(&scope) {
+                            Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
+                            Ok(value) => as_number(&value).map(|n| acc + n).ok_or_else(|| {
+                                Text::new(
+                                    format!("指标 {} 不是数值", m.name),
+                                    format!("metric {} is not a number", m.name),
+                                )
+                            }),
+                            Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
+                        }
                     }),
-                };
+                _ => m.if_absent.ok_or_else(|| {
+                    Text::new(
+                        format!("缺少 {}", list.dotted()),
+                        format!("{} absent", list.dotted()),
+                    )
+                }),
+            };
             return result.map(round);
+        }
+        if let Some(fast::Scalar::Number(v)) = fast_form.and_then(|f| f.eval_scalar(&fast(None))) {
+            return finite(round(v), m);
         }
         let result = match m.expr.program.execute(ctx) {
             Ok(value) => as_number(&value).map(round).ok_or_else(|| {
@@ -543,6 +561,20 @@ pub const FUNCTIONS: &[&str] = &[
     "years_between",
     "mu_to_m2",
 ];
+
+/// A cel scope with item `index` of `list` as `it` (bound now if it was not yet).
+fn item_scope<'c, 'v, 'd: 'v>(
+    ctx: &'c Context<'c, 'v>,
+    items: &'v bind::Items<'d>,
+    list: &Pointer,
+    index: usize,
+) -> Context<'c, 'v> {
+    let mut scope = ctx.new_inner_scope();
+    if let Some(item) = items.get(list, index) {
+        scope.set_variable_resolver(item);
+    }
+    scope
+}
 
 /// The items of the list at `list` (none when it is not a list).
 fn list_nodes<'d>(doc: &'d Document, list: &Pointer) -> &'d [Node] {
@@ -631,13 +663,13 @@ fn absent(path: &Path, doc: &Document, item: Option<&Node>) -> Option<String> {
 }
 
 /// The state of evaluating one submission.
-struct Run<'a, 'v> {
+struct Run<'a, 'v, 'd> {
     engine: &'a Engine,
     doc: &'a Document,
     ctx: &'a Context<'a, 'v>,
     metrics: &'a BTreeMap<String, Result<f64, Reason>>,
-    /// Per `for_each` list, its items bound as CEL values (once, shared by the checks).
-    items: &'v HashMap<&'a Pointer, Vec<bind::Item<'v>>>,
+    /// The items of the `for_each` lists, bound for cel when cel is asked.
+    items: &'v bind::Items<'d>,
     evaluation: Evaluation,
 }
 
@@ -682,7 +714,7 @@ impl Tally {
     }
 }
 
-impl<'v> Run<'_, 'v> {
+impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
     fn rule(&mut self, book: &Rulebook, rule: &Rule) {
         let before = self.evaluation.findings.len();
         let status = match self.rule_status(book, rule) {
@@ -702,7 +734,9 @@ impl<'v> Run<'_, 'v> {
             if let Some(why) = self.unavailable_metric(when) {
                 return Err(why);
             }
-            match eval_bool(when, self.ctx) {
+            match eval_bool(when, self.fast(None).as_ref(), || {
+                self.ctx.new_inner_scope()
+            }) {
                 Ok(true) => {}
                 Ok(false) => {
                     return Err(Text::new(
@@ -724,13 +758,15 @@ impl<'v> Run<'_, 'v> {
                     .chain([&check.assert])
                     .find_map(|e| self.unavailable_metric(e))
             };
+            let ctx = self.ctx;
             let Some(list) = &check.for_each else {
+                let scope = || ctx.new_inner_scope();
                 let verdict = match blocked() {
                     Some(why) => Verdict::NotApplicable(Some(why)),
-                    None => self.check(check, self.ctx, None, tally.why_not.is_none()),
+                    None => self.check(check, scope, None, tally.why_not.is_none()),
                 };
                 if tally.record(verdict) {
-                    self.finding(book, rule, check, None, Pointer::root(), self.ctx);
+                    self.finding(book, rule, check, None, Pointer::root(), &scope());
                 }
                 continue;
             };
@@ -755,14 +791,13 @@ impl<'v> Run<'_, 'v> {
                 tally.why_not.get_or_insert(why);
                 continue;
             }
-            let items = self.items.get(list).map_or(&[][..], Vec::as_slice);
-            for (index, (item, node)) in items.iter().zip(nodes.iter()).enumerate() {
-                let mut scope = self.ctx.new_inner_scope();
-                scope.set_variable_resolver(item);
-                let verdict = self.check(check, &scope, Some(node), tally.why_not.is_none());
+            let items = self.items;
+            for (index, node) in nodes.iter().enumerate() {
+                let scope = || item_scope(ctx, items, list, index);
+                let verdict = self.check(check, scope, Some(node), tally.why_not.is_none());
                 if tally.record(verdict) {
                     let base = list.join(&index.to_string());
-                    self.finding(book, rule, check, Some(node), base, &scope);
+                    self.finding(book, rule, check, Some(node), base, &scope());
                 }
             }
         }
@@ -775,6 +810,17 @@ impl<'v> Run<'_, 'v> {
         }
     }
 
+    /// What the fast path evaluates an expression against; `None` when it is off.
+    fn fast<'s>(&'s self, item: Option<&'s Node>) -> Option<fast::Scope<'s>> {
+        self.engine.fast_path.then_some(fast::Scope {
+            root: &self.doc.root,
+            item,
+            params: &self.engine.params,
+            metrics: self.metrics,
+            sizes: &self.engine.sizes,
+        })
+    }
+
     /// Why an expression cannot be evaluated because a metric it uses could not be computed.
     fn unavailable_metric(&self, expr: &Expr) -> Option<Reason> {
         expr.names_under("metrics")
@@ -783,15 +829,18 @@ impl<'v> Run<'_, 'v> {
 
     /// Evaluates a check whose metrics are available; `explain` asks for the reason when it
     /// does not apply.
-    fn check(
+    fn check<'c>(
         &self,
         check: &Check,
-        ctx: &Context<'_, '_>,
+        ctx: impl Fn() -> Context<'c, 'v>,
         item: Option<&Node>,
         explain: bool,
-    ) -> Verdict {
+    ) -> Verdict
+    where
+        'v: 'c,
+    {
         if let Some(when) = &check.when {
-            match eval_bool(when, ctx) {
+            match eval_bool(when, self.fast(item).as_ref(), &ctx) {
                 Ok(true) => {}
                 Ok(false) => {
                     return Verdict::NotApplicable(explain.then(|| {
@@ -808,7 +857,7 @@ impl<'v> Run<'_, 'v> {
                 }
             }
         }
-        match eval_bool(&check.assert, ctx) {
+        match eval_bool(&check.assert, self.fast(item).as_ref(), ctx) {
             Ok(true) => Verdict::Pass,
             Ok(false) => Verdict::Fail,
             Err(e) => {
@@ -1100,8 +1149,22 @@ fn trace_metric_exprs<'e>(engine: &'e Engine, trace: &Trace) -> Vec<&'e Expr> {
         .collect()
 }
 
-fn eval_bool(expr: &Expr, ctx: &Context<'_, '_>) -> Result<bool, ExecutionError> {
-    match expr.program.execute(ctx)? {
+/// A boolean expression's value: on the fast path when it can decide, else by cel (in the
+/// scope `ctx` makes: one is made only then).
+fn eval_bool<'c, 'v: 'c>(
+    expr: &Expr,
+    fast: Option<&fast::Scope<'_>>,
+    ctx: impl FnOnce() -> Context<'c, 'v>,
+) -> Result<bool, ExecutionError> {
+    if let Some(b) = expr
+        .fast
+        .as_ref()
+        .zip(fast)
+        .and_then(|(f, s)| f.eval_bool(s))
+    {
+        return Ok(b);
+    }
+    match expr.program.execute(&ctx())? {
         Cel::Bool(b) => Ok(b),
         other => Err(ExecutionError::function_error(
             "assert",

@@ -223,6 +223,7 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
             Some(Expr {
                 text: text.clone(),
                 span: node.span,
+                fast: crate::engine::fast::compile(program.expression()).map(Arc::new),
                 program: Arc::new(program),
                 paths,
             })

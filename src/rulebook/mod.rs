@@ -28,6 +28,8 @@ pub struct Expr {
     pub text: String,
     pub span: Span,
     pub program: Arc<cel::Program>,
+    /// The same expression for the engine's fast path, when all of it is in its subset.
+    pub fast: Option<Arc<crate::engine::fast::Program>>,
     pub paths: Vec<Path>,
 }
 
