@@ -110,9 +110,7 @@ pub fn load_rulebooks(
             return Err(vec![FileReport::failed(source, vec![finding])]);
         }
     };
-    // The rulebooks compile in parallel: compiling the CEL expressions (ANTLR) is a fixed cost
-    // of every run that would otherwise hold up the whole check on one core.
-    let compiled: Vec<Result<(Rulebook, Vec<Finding>), FileReport>> = files
+    let parsed: Vec<Result<Document, FileReport>> = files
         .into_par_iter()
         .map(|(name, bytes)| {
             let json = name.ends_with(".json");
@@ -121,19 +119,43 @@ pub fn load_rulebooks(
             if !structural.is_empty() {
                 return Err(FileReport::failed(doc.source, structural));
             }
-            let mut errors = Vec::new();
-            let book = convert(&doc, &mut errors);
-            Ok((book, errors))
+            Ok(doc)
         })
         .collect();
     let mut reports = Vec::new();
-    let mut loaded: Vec<(Rulebook, Vec<Finding>)> = Vec::new();
-    for result in compiled {
+    let mut docs = Vec::new();
+    for result in parsed {
         match result {
-            Ok(book) => loaded.push(book),
+            Ok(doc) => docs.push(doc),
             Err(report) => reports.push(report),
         }
     }
+    // Compiling the CEL expressions (ANTLR) is most of the fixed cost of every run: all of them,
+    // of all rulebooks, compile in parallel, each distinct text once.
+    let mut texts: Vec<&str> = Vec::new();
+    for doc in &docs {
+        expression_texts(&doc.root, &mut texts);
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    let programs: Programs<'_> = texts
+        .into_par_iter()
+        .filter_map(|text| Some((text, Arc::new(cel::Program::compile(text).ok()?))))
+        .collect();
+    let mut loaded: Vec<(Rulebook, Vec<Finding>)> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut errors = Vec::new();
+            let book = convert(
+                &Book {
+                    doc,
+                    programs: &programs,
+                },
+                &mut errors,
+            );
+            (book, errors)
+        })
+        .collect();
     cross_check(&mut loaded);
     for (book, errors) in &loaded {
         if !errors.is_empty() {
@@ -146,6 +168,50 @@ pub fn load_rulebooks(
         })
     } else {
         Err(reports)
+    }
+}
+
+/// The expressions of all rulebooks compiled ahead (those without a syntax error), by text.
+type Programs<'a> = HashMap<&'a str, Arc<cel::Program>>;
+
+/// A rulebook being converted, with the programs compiled ahead.
+struct Book<'a> {
+    doc: &'a Document,
+    programs: &'a Programs<'a>,
+}
+
+impl std::ops::Deref for Book<'_> {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        self.doc
+    }
+}
+
+/// The texts of the expressions in a rulebook: the strings under `when`, `assert` and `expr`,
+/// and those of a `values` mapping. (An expression missed here is compiled when converted.)
+fn expression_texts<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+    match &node.value {
+        Value::Map(entries) => {
+            for entry in entries {
+                match (&entry.value.value, entry.key.as_str()) {
+                    (Value::Str(text), "when" | "assert" | "expr") => out.push(text),
+                    (Value::Map(values), "values") => out.extend(values.iter().filter_map(
+                        |e| match &e.value.value {
+                            Value::Str(text) => Some(text.as_str()),
+                            _ => None,
+                        },
+                    )),
+                    _ => expression_texts(&entry.value, out),
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                expression_texts(item, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -189,7 +255,7 @@ fn items(node: Option<&Node>) -> &[Node] {
 }
 
 /// Compiles the expression at `pointer`; a syntax error is located inside the rule file.
-fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Option<Expr> {
+fn compile(doc: &Book<'_>, pointer: &Pointer, errors: &mut Vec<Finding>) -> Option<Expr> {
     let node = doc.get(pointer)?;
     let Value::Str(text) = &node.value else {
         return None;
@@ -213,7 +279,11 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
         ));
         return None;
     }
-    match cel::Program::compile(text) {
+    let program = match doc.programs.get(text.as_str()) {
+        Some(program) => Ok(Arc::clone(program)),
+        None => cel::Program::compile(text).map(Arc::new),
+    };
+    match program {
         Ok(program) => {
             if let Some(problem) = shape::problem(program.expression()) {
                 errors.push(error(doc, pointer, None, problem));
@@ -224,7 +294,7 @@ fn compile(doc: &Document, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
                 text: text.clone(),
                 span: node.span,
                 fast: crate::engine::fast::compile(program.expression()).map(Arc::new),
-                program: Arc::new(program),
+                program,
                 paths,
             })
         }
@@ -272,7 +342,7 @@ fn locate(doc: &Document, node_span: Span, text: &str, line: isize, col: isize) 
     }
 }
 
-fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
+fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
     let root = &doc.root;
     let meta = root.get("rulebook");
     let id = meta
@@ -348,7 +418,7 @@ fn convert(doc: &Document, errors: &mut Vec<Finding>) -> Rulebook {
 }
 
 fn convert_rule(
-    doc: &Document,
+    doc: &Book<'_>,
     node: &Node,
     pointer: &Pointer,
     book: &str,
@@ -512,7 +582,7 @@ fn list_pointer(path: &str) -> Pointer {
 
 /// The `values:` of a rule or check, compiled.
 fn values_of(
-    doc: &Document,
+    doc: &Book<'_>,
     node: &Node,
     pointer: &Pointer,
     errors: &mut Vec<Finding>,
