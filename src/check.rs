@@ -45,7 +45,49 @@ pub struct FileReport {
     pub facts: Option<Box<ParkFacts>>,
 }
 
+/// The text of a checked file that was let go of (see [`FileReport::release_source`]).
+#[derive(Debug, Clone)]
+pub struct Released {
+    path: PathBuf,
+    len: usize,
+    /// The file's modification time when its text was let go of.
+    modified: Option<std::time::SystemTime>,
+}
+
 impl FileReport {
+    /// Lets go of the text of a file read from `path`, keeping its name: a file without
+    /// findings needs no text in its report, and a run over a repository then holds the text
+    /// of no clean file once it is checked (the facts the cross-document rules compare are
+    /// kept, with their places). [`FileReport::restore_source`] reads it again if a finding
+    /// comes to land on the file after all.
+    pub fn release_source(&mut self, path: &Path) -> Released {
+        let released = Released {
+            path: path.to_owned(),
+            len: self.source.text().len(),
+            modified: modified(path),
+        };
+        self.source = SourceFile::new(self.source.name(), "");
+        released
+    }
+
+    /// Reads the text let go of by [`FileReport::release_source`] again. If the file cannot
+    /// be read or has changed since (its modification time or its length), the report stays
+    /// without text: its findings keep their pointers and lose their snippets and line numbers,
+    /// rather than point into a different text.
+    pub fn restore_source(&mut self, released: &Released) {
+        if released.modified.is_none() || modified(&released.path) != released.modified {
+            return;
+        }
+        let Ok(bytes) = std::fs::read(&released.path) else {
+            return;
+        };
+        if let Ok(text) = decode(bytes) {
+            if text.len() == released.len {
+                self.source = SourceFile::new(self.source.name(), text);
+            }
+        }
+    }
+
     /// The report of a file that could not be used (a submission that could not be loaded, or
     /// a rulebook or profile with problems): its findings, sorted.
     #[must_use]
@@ -317,4 +359,50 @@ pub fn sort(findings: &mut [Finding]) {
             &b.pointer,
         ))
     });
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_released_text_is_read_again_only_if_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("park.yaml");
+        std::fs::write(&path, "format: parkcheck/v1\nkind: annual\n").unwrap();
+        let checker = Checker::new(Schema::bundled().unwrap(), Limits::default());
+        let input = Input::Path(path.clone());
+        let mut report =
+            checker.check_timed(&input, &RunOptions::default(), &mut Timings::default());
+        let text = report.source.text().to_owned();
+        let released = report.release_source(&path);
+        assert_eq!(report.source.text(), "");
+        assert_eq!(report.source.name(), input.display_name());
+        report.restore_source(&released);
+        assert_eq!(report.source.text(), text);
+
+        // Edited in the meantime (to a text of the same length): the report stays without text
+        // rather than show another one.
+        let released = report.release_source(&path);
+        std::fs::write(&path, "format: parkcheck/v1\nkind: filing\n").unwrap();
+        let later = released.modified.unwrap() + std::time::Duration::from_secs(1);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        report.restore_source(&released);
+        assert_eq!(report.source.text(), "");
+        // Gone: likewise.
+        std::fs::remove_file(&path).unwrap();
+        report.restore_source(&released);
+        assert_eq!(report.source.text(), "");
+    }
 }

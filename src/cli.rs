@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use parkcheck::check::{Checker, FileReport, Input, RunOptions, Timings};
+use parkcheck::check::{Checker, FileReport, Input, Released, RunOptions, Timings};
 use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
 use parkcheck::finding::Severity;
@@ -561,10 +561,18 @@ fn check(args: &CheckArgs) -> ExitCode {
         exclude: &args.exclude,
         progress: progress_wanted(args.no_progress),
     };
-    let (mut reports, timings) =
-        check_all(&checker, &walk, &options, |input| !decisions.is_own(input));
+    let (checked, timings) = check_all(&checker, &walk, &options, |input| !decisions.is_own(input));
+    let (mut reports, released): (Vec<FileReport>, Vec<Option<Released>>) =
+        checked.into_iter().unzip();
     if checker.engine().is_some() {
         parkcheck::xdoc::check(&mut reports, options.as_of.as_deref());
+    }
+    // A cross-document finding that came to a clean file needs its text again (for its
+    // snippet, and for the value a baseline's fingerprint hashes).
+    for (report, released) in reports.iter_mut().zip(&released) {
+        if let Some(released) = released.as_ref().filter(|_| !report.findings.is_empty()) {
+            report.restore_source(released);
+        }
     }
     let wall = started.elapsed();
     let (summary, written) = decisions.apply(args, &mut reports);
@@ -668,7 +676,7 @@ fn check_all(
     walk: &Walk<'_>,
     options: &RunOptions,
     keep: impl Fn(&Result<Input, FileReport>) -> bool,
-) -> (Vec<FileReport>, Timings) {
+) -> (Vec<(FileReport, Option<Released>)>, Timings) {
     let inputs: Vec<_> = walk
         .paths
         .iter()
@@ -687,16 +695,23 @@ fn check_all(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let checked: Vec<(FileReport, Timings)> = inputs
+    let checked: Vec<((FileReport, Option<Released>), Timings)> = inputs
         .into_par_iter()
         .map(|input| {
             let checked = match input {
                 Ok(input) => {
                     let mut timings = Timings::default();
-                    let report = checker.check_timed(&input, options, &mut timings);
-                    (report, timings)
+                    let mut report = checker.check_timed(&input, options, &mut timings);
+                    // The text of a clean file is let go of now, not held to the end of the run.
+                    let released = match &input {
+                        Input::Path(path) if report.findings.is_empty() && !report.unreadable => {
+                            Some(report.release_source(path))
+                        }
+                        _ => None,
+                    };
+                    ((report, released), timings)
                 }
-                Err(report) => (report, Timings::default()),
+                Err(report) => ((report, None), Timings::default()),
             };
             bar.inc(1);
             checked
@@ -731,7 +746,8 @@ fn score(args: &ScoreArgs) -> ExitCode {
     let options = RunOptions {
         as_of: args.as_of.clone(),
     };
-    let (reports, _) = check_all(&checker, &Walk::plain(&args.paths), &options, |_| true);
+    let (checked, _) = check_all(&checker, &Walk::plain(&args.paths), &options, |_| true);
+    let reports: Vec<FileReport> = checked.into_iter().map(|(report, _)| report).collect();
     let Some(engine) = checker.engine() else {
         return ExitCode::from(EXIT_TROUBLE);
     };

@@ -196,12 +196,12 @@ fn expression_texts<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
             for entry in entries {
                 match (&entry.value.value, entry.key.as_str()) {
                     (Value::Str(text), "when" | "assert" | "expr") => out.push(text),
-                    (Value::Map(values), "values") => out.extend(values.iter().filter_map(
-                        |e| match &e.value.value {
+                    (Value::Map(values), "values") => {
+                        out.extend(values.iter().filter_map(|e| match &e.value.value {
                             Value::Str(text) => Some(text.as_str()),
                             _ => None,
-                        },
-                    )),
+                        }))
+                    }
                     _ => expression_texts(&entry.value, out),
                 }
             }
