@@ -103,6 +103,24 @@ say "hyperfine: parse only, same parser, same files (examples/parse_only.rs)"
 hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$RESULT_PARSE" \
   "$PARSE $CORPUS/ > /dev/null" >&2
 
+# hyperfine runs all of one command, then all of the other: on a shared machine the load can
+# change in between and move the ratio. Run them in turn instead, back to back, and take the
+# median of the pairs' ratios: both members of a pair see the same load.
+say "check and parse only in turn ($RUNS pairs)"
+pair_ratios=()
+for ((i = 0; i < RUNS; i++)); do
+  t0=$(date +%s%N)
+  "$BIN" check --format json "$CORPUS/" >/dev/null 2>&1 || true
+  t1=$(date +%s%N)
+  "$PARSE" "$CORPUS/" >/dev/null
+  t2=$(date +%s%N)
+  pair_ratios+=("$(awk -v a=$((t1 - t0)) -v b=$((t2 - t1)) 'BEGIN {printf "%.4f", a / b}')")
+done
+pair_ratio=$(printf '%s\n' "${pair_ratios[@]}" | sort -n |
+  awk '{a[NR] = $1} END {printf "%.2f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')
+pair_range=$(printf '%s\n' "${pair_ratios[@]}" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f–%.2f", lo, hi}')
+echo "pair ratios: ${pair_ratios[*]}" >&2
+
 # median, min and max (seconds) of the first result of a hyperfine JSON export
 stat_of() { grep -o "\"$2\": *[0-9.e+-]*" "$1" | head -n 1 | sed 's/.*: *//'; }
 ms() { awk -v s="$1" 'BEGIN {printf "%.1f", s * 1000}'; }
@@ -160,4 +178,5 @@ echo "cpu         user $(ms "$cpu_user") ms, system $(ms "$cpu_sys") ms per run 
 echo "phases      ${timings#timings: }"
 echo "cat floor   median $(ms "$cat_median") ms (reading the same files)"
 echo "parse only  median $(ms "$parse_median") ms (same files, same parser, events only); check / parse = $ratio  target < 2: $(verdict "$ratio" 2)"
+echo "in turn     check / parse = $pair_ratio, median of $RUNS back-to-back pairs (range $pair_range)  target < 2: $(verdict "$pair_ratio" 2)"
 echo "results     $RESULT, $RESULT_CAT, $RESULT_PARSE"

@@ -525,7 +525,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_TROUBLE);
     }
     exit_on_interrupt();
-    let schema = match Schema::bundled() {
+    // The submission schema and the rulebooks compile side by side: together the fixed cost of
+    // every run.
+    let (schema, engine) = rayon::join(Schema::bundled, || {
+        (!args.no_rules).then(|| engine(&args.rules, &args.look))
+    });
+    let schema = match schema {
         Ok(schema) => schema,
         Err(error) => {
             eprintln!("{:?}", miette::Report::new(error));
@@ -537,16 +542,13 @@ fn check(args: &CheckArgs) -> ExitCode {
         max_depth: usize::from(args.max_depth),
         max_alias_nodes: args.max_alias_nodes,
     };
-    let (checker, profile_lang) = if args.no_rules {
-        (Checker::new(schema, limits), None)
-    } else {
-        match engine(&args.rules, &args.look) {
-            Ok(engine) => {
-                let lang = engine.profile().lang;
-                (Checker::with_engine(schema, engine, limits), lang)
-            }
-            Err(code) => return code,
+    let (checker, profile_lang) = match engine {
+        None => (Checker::new(schema, limits), None),
+        Some(Ok(engine)) => {
+            let lang = engine.profile().lang;
+            (Checker::with_engine(schema, engine, limits), lang)
         }
+        Some(Err(code)) => return code,
     };
     let decisions = match Decisions::load(args, &checker, &limits) {
         Ok(decisions) => decisions,

@@ -28,11 +28,12 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::atomic::{self, AtomicUsize};
 
 use cel::common::ast::{Expr as Ast, IdedExpr, LiteralValue, operators};
 
 use super::functions::{self, Figure, Figures, SizeTable};
-use crate::document::{Node, Value};
+use crate::document::{Node, Value, same_key};
 use crate::rulebook::ParamValue;
 use crate::rulebook::load::DOCUMENT_ROOTS;
 use crate::text::Text;
@@ -53,13 +54,13 @@ enum Op {
     /// `it`, the item of a `for_each` list or an `over` metric.
     Item,
     /// A top-level field of the submission, bound as a variable (`park`, `as_of`).
-    Root(String),
+    Root(Key),
     /// `params.x`.
     Param(String),
     /// `metrics.x`.
     Metric(String),
-    Field(Box<Op>, String),
-    Has(Box<Op>, String),
+    Field(Box<Op>, Key),
+    Has(Box<Op>, Key),
     Not(Box<Op>),
     Negate(Box<Op>),
     And(Box<Op>, Box<Op>),
@@ -72,6 +73,42 @@ enum Op {
     In(Box<Op>, Box<Op>),
     Size(Box<Op>),
     Call(Func, Vec<Op>),
+}
+
+/// A field name, with where it was found last: the tenants of one submission mostly list their
+/// fields in the same order, so the place of `status` in one tenant is nearly always its place
+/// in the next, and most lookups compare one key instead of scanning the mapping.
+#[derive(Debug)]
+struct Key {
+    name: String,
+    /// The index of the entry that had this name last (shared by the threads; only a hint).
+    hint: AtomicUsize,
+}
+
+impl Key {
+    fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            hint: AtomicUsize::new(0),
+        }
+    }
+
+    /// The value under this key in `node`, when it is a mapping that has it.
+    fn find<'a>(&self, node: &'a Node) -> Option<&'a Node> {
+        let Value::Map(entries) = &node.value else {
+            return None;
+        };
+        let hint = self.hint.load(atomic::Ordering::Relaxed);
+        if let Some(entry) = entries.get(hint).filter(|e| same_key(&e.key, &self.name)) {
+            return Some(&entry.value);
+        }
+        let (index, entry) = entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| same_key(&e.key, &self.name))?;
+        self.hint.store(index, atomic::Ordering::Relaxed);
+        Some(&entry.value)
+    }
 }
 
 impl Op {
@@ -163,7 +200,7 @@ fn op(expr: &IdedExpr) -> Option<Op> {
                 .collect::<Option<_>>()?,
         ),
         Ast::Ident(name) if name == "it" => Op::Item,
-        Ast::Ident(name) if DOCUMENT_ROOTS.contains(&name.as_str()) => Op::Root(name.clone()),
+        Ast::Ident(name) if DOCUMENT_ROOTS.contains(&name.as_str()) => Op::Root(Key::new(name)),
         Ast::Select(select) => {
             if let Ast::Ident(root) = &select.operand.expr {
                 if !select.test {
@@ -176,9 +213,9 @@ fn op(expr: &IdedExpr) -> Option<Op> {
             }
             let operand = boxed(&select.operand)?;
             if select.test {
-                Op::Has(operand, select.field.clone())
+                Op::Has(operand, Key::new(&select.field))
             } else {
-                Op::Field(operand, select.field.clone())
+                Op::Field(operand, Key::new(&select.field))
             }
         }
         Ast::Call(call) => {
@@ -321,7 +358,7 @@ fn eval<'a>(op: &'a Op, scope: &Scope<'a>) -> Option<Val<'a>> {
         Op::Str(s) => Val::Str(s),
         Op::List(items) => Val::Literals(items),
         Op::Item => Val::of_node(scope.item?),
-        Op::Root(name) => Val::of_node(scope.root.get(name)?),
+        Op::Root(name) => Val::of_node(name.find(scope.root)?),
         Op::Param(name) => match &scope.params.get(name)?.value {
             ParamValue::Number(n) => Val::Double(*n),
             ParamValue::Text(t) => Val::Str(t),
@@ -330,13 +367,13 @@ fn eval<'a>(op: &'a Op, scope: &Scope<'a>) -> Option<Val<'a>> {
         Op::Metric(name) => Val::Double(*scope.metrics.get(name)?.as_ref().ok()?),
         Op::Field(operand, field) => match eval(operand, scope)? {
             Val::Node(node) if matches!(node.value, Value::Map(_)) => {
-                Val::of_node(node.get(field)?)
+                Val::of_node(field.find(node)?)
             }
             _ => return None,
         },
         Op::Has(operand, field) => match eval(operand, scope)? {
             Val::Node(node) if matches!(node.value, Value::Map(_)) => {
-                Val::Bool(node.get(field).is_some())
+                Val::Bool(field.find(node).is_some())
             }
             _ => return None,
         },
