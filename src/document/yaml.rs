@@ -269,7 +269,7 @@ impl Builder<'_> {
                     };
                     let first = match index {
                         Some(index) => index.get(&key).copied(),
-                        None => entries.iter().position(|e| e.key == key),
+                        None => entries.iter().position(|e| super::same_key(&e.key, &key)),
                     };
                     if let Some(first) = first {
                         let first_at = entries.get(first).map_or(0, |e| e.key_span.start);
