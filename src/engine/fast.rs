@@ -63,8 +63,12 @@ enum Op {
     Has(Box<Op>, Key),
     Not(Box<Op>),
     Negate(Box<Op>),
-    And(Box<Op>, Box<Op>),
-    Or(Box<Op>, Box<Op>),
+    /// `&&` (`stop` false) or `||` (`stop` true): a left side equal to `stop` decides.
+    Connective {
+        stop: bool,
+        left: Box<Op>,
+        right: Box<Op>,
+    },
     Cond(Box<Op>, Box<Op>, Box<Op>),
     Equals(Box<Op>, Box<Op>),
     NotEquals(Box<Op>, Box<Op>),
@@ -227,8 +231,16 @@ fn op(expr: &IdedExpr) -> Option<Op> {
             match (call.func_name.as_str(), args.len()) {
                 (operators::LOGICAL_NOT, 1) => Op::Not(arg(0)?),
                 (operators::NEGATE, 1) => Op::Negate(arg(0)?),
-                (operators::LOGICAL_AND, 2) => Op::And(arg(0)?, arg(1)?),
-                (operators::LOGICAL_OR, 2) => Op::Or(arg(0)?, arg(1)?),
+                (operators::LOGICAL_AND, 2) => Op::Connective {
+                    stop: false,
+                    left: arg(0)?,
+                    right: arg(1)?,
+                },
+                (operators::LOGICAL_OR, 2) => Op::Connective {
+                    stop: true,
+                    left: arg(0)?,
+                    right: arg(1)?,
+                },
                 (operators::CONDITIONAL, 3) => Op::Cond(arg(0)?, arg(1)?, arg(2)?),
                 (operators::EQUALS, 2) => Op::Equals(arg(0)?, arg(1)?),
                 (operators::NOT_EQUALS, 2) => Op::NotEquals(arg(0)?, arg(1)?),
@@ -386,17 +398,9 @@ fn eval<'a>(op: &'a Op, scope: &Scope<'a>) -> Option<Val<'a>> {
             Val::Int(i) => Val::Int(i.checked_neg()?),
             _ => return None,
         },
-        Op::And(left, right) => match eval(left, scope)? {
-            Val::Bool(false) => Val::Bool(false),
-            Val::Bool(true) => match eval(right, scope)? {
-                Val::Bool(b) => Val::Bool(b),
-                _ => return None,
-            },
-            _ => return None,
-        },
-        Op::Or(left, right) => match eval(left, scope)? {
-            Val::Bool(true) => Val::Bool(true),
-            Val::Bool(false) => match eval(right, scope)? {
+        Op::Connective { stop, left, right } => match eval(left, scope)? {
+            Val::Bool(b) if b == *stop => Val::Bool(b),
+            Val::Bool(_) => match eval(right, scope)? {
                 Val::Bool(b) => Val::Bool(b),
                 _ => return None,
             },
