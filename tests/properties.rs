@@ -15,26 +15,20 @@ use std::sync::OnceLock;
 
 use parkcheck::check::{Checker, FileReport, RunOptions, Timings, load_bytes};
 use parkcheck::document::{Document, Limits, Pointer};
-use parkcheck::engine::Engine;
-use parkcheck::profile::Profile;
-use parkcheck::rulebook::{BUNDLED, load_rulebooks};
 use parkcheck::schema::Schema;
 use proptest::prelude::*;
 use serde_json::{Map, Value as Json};
 
-use common::root;
+use common::{bundled_engine, root};
 
 fn checker() -> &'static Checker {
     static CHECKER: OnceLock<Checker> = OnceLock::new();
     CHECKER.get_or_init(|| {
-        let limits = Limits::default();
-        let files = BUNDLED
-            .iter()
-            .map(|(name, text)| ((*name).to_owned(), text.as_bytes().to_vec()))
-            .collect();
-        let rules = load_rulebooks(files, &limits).unwrap();
-        let engine = Engine::new(rules, Profile::bundled_default().unwrap()).unwrap();
-        Checker::with_engine(Schema::bundled().unwrap(), engine, limits)
+        Checker::with_engine(
+            Schema::bundled().unwrap(),
+            bundled_engine(),
+            Limits::default(),
+        )
     })
 }
 

@@ -4,6 +4,8 @@
 //! `uint`, and CEL refuses to mix them in arithmetic. `size()` is still an `int`; rules write
 //! `double(size(x))` to do arithmetic with it (comparisons mix freely).
 
+use std::cell::OnceCell;
+
 use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer, Zeroer};
 use cel::common::types::{
@@ -11,8 +13,6 @@ use cel::common::types::{
 };
 use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
-
-use std::cell::OnceCell;
 
 use crate::document::{Document, Node, Pointer, Value};
 use crate::rulebook::refs::{Path, Seg};

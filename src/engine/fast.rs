@@ -116,11 +116,8 @@ impl Key {
 }
 
 impl Op {
-    const fn is_literal(&self) -> bool {
-        matches!(
-            self,
-            Self::Null | Self::Bool(_) | Self::Int(_) | Self::Double(_) | Self::Str(_)
-        )
+    fn is_literal(&self) -> bool {
+        self.literal().is_some()
     }
 
     /// A literal's value.
@@ -363,11 +360,7 @@ impl Program {
 
 fn eval<'a>(op: &'a Op, scope: &Scope<'a>) -> Option<Val<'a>> {
     Some(match op {
-        Op::Null => Val::Null,
-        Op::Bool(b) => Val::Bool(*b),
-        Op::Int(i) => Val::Int(*i),
-        Op::Double(d) => Val::Double(*d),
-        Op::Str(s) => Val::Str(s),
+        Op::Null | Op::Bool(_) | Op::Int(_) | Op::Double(_) | Op::Str(_) => op.literal()?,
         Op::List(items) => Val::Literals(items),
         Op::Item => Val::of_node(scope.item?),
         Op::Root(name) => Val::of_node(name.find(scope.root)?),

@@ -433,6 +433,23 @@ impl Engine {
         }
     }
 
+    /// What the fast path evaluates an expression of `doc` against (with `item` as `it` and the
+    /// metrics computed so far); `None` when the fast path is off.
+    fn fast_scope<'s>(
+        &'s self,
+        doc: &'s Document,
+        item: Option<&'s Node>,
+        metrics: &'s BTreeMap<String, Result<f64, Reason>>,
+    ) -> Option<fast::Scope<'s>> {
+        self.fast_path.then_some(fast::Scope {
+            root: &doc.root,
+            item,
+            params: &self.params,
+            metrics,
+            sizes: &self.sizes,
+        })
+    }
+
     /// One metric's value for `doc`, or why it cannot be computed.
     fn metric<'v, 'd: 'v>(
         &self,
@@ -442,62 +459,61 @@ impl Engine {
         items: &'v bind::Items<'d>,
         so_far: &BTreeMap<String, Result<f64, Reason>>,
     ) -> Result<f64, Reason> {
-        let fast = |item| fast::Scope {
-            root: &doc.root,
-            item,
-            params: &self.params,
-            metrics: so_far,
-            sizes: &self.sizes,
+        let fast = |item| self.fast_scope(doc, item, so_far);
+        let not_a_number = || {
+            Text::new(
+                format!("指标 {} 不是数值", m.name),
+                format!("metric {} is not a number", m.name),
+            )
         };
-        let fast_form = m.expr.fast.as_deref().filter(|_| self.fast_path);
         if let Some(list) = &m.over {
-            let result = match doc.get(list) {
-                Some(Node {
-                    value: Value::Seq(nodes),
-                    ..
-                }) => nodes
-                    .iter()
-                    .enumerate()
-                    .try_fold(0.0, |acc, (index, node)| {
-                        if let Some(n) =
-                            fast_form.and_then(|f| match f.eval_scalar(&fast(Some(node)))? {
-                                fast::Scalar::Bool(b) => Some(f64::from(u8::from(b))),
-                                fast::Scalar::Number(n) => Some(n),
-                            })
-                        {
-                            return Ok(acc + n);
-                        }
-                        let scope = item_scope(ctx, items, list, index);
-                        match m.expr.program.execute(&scope) {
-                            Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
-                            Ok(value) => as_number(&value).map(|n| acc + n).ok_or_else(|| {
-                                Text::new(
-                                    format!("指标 {} 不是数值", m.name),
-                                    format!("metric {} is not a number", m.name),
-                                )
-                            }),
-                            Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
-                        }
+            let result =
+                match doc.get(list) {
+                    Some(Node {
+                        value: Value::Seq(nodes),
+                        ..
+                    }) => nodes
+                        .iter()
+                        .enumerate()
+                        .try_fold(0.0, |acc, (index, node)| {
+                            let decided = m.expr.fast.as_ref().zip(fast(Some(node))).and_then(
+                                |(f, s)| match f.eval_scalar(&s)? {
+                                    fast::Scalar::Bool(b) => Some(f64::from(u8::from(b))),
+                                    fast::Scalar::Number(n) => Some(n),
+                                },
+                            );
+                            if let Some(n) = decided {
+                                return Ok(acc + n);
+                            }
+                            let scope = item_scope(ctx, items, list, index);
+                            match m.expr.program.execute(&scope) {
+                                Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
+                                Ok(value) => {
+                                    as_number(&value).map(|n| acc + n).ok_or_else(not_a_number)
+                                }
+                                Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
+                            }
+                        }),
+                    _ => m.if_absent.ok_or_else(|| {
+                        Text::new(
+                            format!("缺少 {}", list.dotted()),
+                            format!("{} absent", list.dotted()),
+                        )
                     }),
-                _ => m.if_absent.ok_or_else(|| {
-                    Text::new(
-                        format!("缺少 {}", list.dotted()),
-                        format!("{} absent", list.dotted()),
-                    )
-                }),
-            };
+                };
             return result.map(round);
         }
-        if let Some(fast::Scalar::Number(v)) = fast_form.and_then(|f| f.eval_scalar(&fast(None))) {
+        let decided = m
+            .expr
+            .fast
+            .as_ref()
+            .zip(fast(None))
+            .and_then(|(f, s)| f.eval_scalar(&s));
+        if let Some(fast::Scalar::Number(v)) = decided {
             return finite(round(v), m);
         }
         let result = match m.expr.program.execute(ctx) {
-            Ok(value) => as_number(&value).map(round).ok_or_else(|| {
-                Text::new(
-                    format!("指标 {} 不是数值", m.name),
-                    format!("metric {} is not a number", m.name),
-                )
-            }),
+            Ok(value) => as_number(&value).map(round).ok_or_else(not_a_number),
             Err(e) => Err(reason(&e, &m.expr, doc, None)),
         };
         result.and_then(|v| finite(v, m))
@@ -812,13 +828,7 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
 
     /// What the fast path evaluates an expression against; `None` when it is off.
     fn fast<'s>(&'s self, item: Option<&'s Node>) -> Option<fast::Scope<'s>> {
-        self.engine.fast_path.then_some(fast::Scope {
-            root: &self.doc.root,
-            item,
-            params: &self.engine.params,
-            metrics: self.metrics,
-            sizes: &self.engine.sizes,
-        })
+        self.engine.fast_scope(self.doc, item, self.metrics)
     }
 
     /// Why an expression cannot be evaluated because a metric it uses could not be computed.
