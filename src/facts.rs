@@ -30,6 +30,18 @@ pub struct Tenant {
     pub uscc: Located,
     /// `status: 入驻` (active) rather than `退出`.
     pub active: bool,
+    /// [`code_hash`] of the USCC, computed with the rest of the facts (in parallel) for the
+    /// cross-document index.
+    #[serde(skip)]
+    pub uscc_hash: u64,
+}
+
+/// A fixed hash of a tenant code (equal codes, equal hashes, in every file of a run). A fixed
+/// seed is fine: the codes are the submissions' own, not keys an attacker picks for a server.
+#[must_use]
+pub fn code_hash(code: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x7061_726b).hash_one(code)
 }
 
 /// What identifies a park and what other submissions are compared against.
@@ -65,6 +77,7 @@ impl ParkFacts {
                     let pointer = Pointer::parse(&format!("/tenants/{i}/uscc"))?;
                     let uscc = located(doc, item.get("uscc")?, pointer)?;
                     Some(Tenant {
+                        uscc_hash: code_hash(&uscc.value),
                         name: string(item.get("name")).map(str::to_owned),
                         uscc,
                         active: string(item.get("status")) == Some("入驻"),
