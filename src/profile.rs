@@ -117,7 +117,7 @@ impl Profile {
             for e in entries {
                 let value = ParamValue::from_node(e.value.get("value"));
                 profile.params.insert(
-                    e.key.clone(),
+                    e.key.to_string(),
                     ParamSetting {
                         value,
                         source: str_of(&e.value, "source"),
@@ -133,7 +133,7 @@ impl Profile {
                 if let Value::Str(s) = &e.value.value {
                     profile
                         .severity
-                        .insert(e.key.clone(), (severity_of(s), e.key_span));
+                        .insert(e.key.to_string(), (severity_of(s), e.key_span));
                 }
             }
         }

@@ -15,6 +15,8 @@ pub use pointer::{Pointer, escape_token};
 pub use schema_view::Tree;
 pub use yaml::parse;
 
+use compact_str::CompactString;
+
 use crate::source::{SourceFile, Span};
 
 /// Limits that keep a hostile file from exhausting time or memory.
@@ -60,7 +62,10 @@ pub enum Value {
 /// A mapping entry: the key with its own span, and the value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    /// Inline up to 24 bytes (every field name of a submission): the rules look fields up by
+    /// name in each of thousands of mappings, and comparing keys held behind a pointer missed
+    /// the cache at nearly every step.
+    pub key: CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -137,7 +142,7 @@ impl Node {
             Value::Map(entries) => J::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .map(|e| (e.key.to_string(), e.value.to_json()))
                     .collect(),
             ),
         }

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use compact_str::CompactString;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
 use super::{
@@ -26,8 +27,8 @@ enum Frame {
     },
     Map {
         entries: Vec<Entry>,
-        pending_key: Option<(String, Span)>,
-        index: Option<HashMap<String, usize>>,
+        pending_key: Option<(CompactString, Span)>,
+        index: Option<HashMap<CompactString, usize>>,
         start: usize,
         anchor: usize,
         flow: bool,
@@ -254,8 +255,8 @@ impl Builder<'_> {
                 ..
             }) => match pending_key.take() {
                 None => {
-                    let key = match node.value {
-                        Value::Str(s) => s,
+                    let key: CompactString = match node.value {
+                        Value::Str(s) => s.into(),
                         Value::Seq(_) | Value::Map(_) => {
                             return Err(
                                 LoadError::new(LoadErrorKind::ComplexKey).with_span(node.span)
@@ -265,7 +266,7 @@ impl Builder<'_> {
                         _ => text
                             .get(node.span.start..node.span.end)
                             .unwrap_or("")
-                            .to_owned(),
+                            .into(),
                     };
                     let first = match index {
                         Some(index) => index.get(&key).copied(),
@@ -278,7 +279,7 @@ impl Builder<'_> {
                             .map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count())
                             + 1;
                         return Err(LoadError::new(LoadErrorKind::DuplicateKey {
-                            key,
+                            key: key.into(),
                             first_line,
                         })
                         .with_span(node.span));
@@ -289,7 +290,7 @@ impl Builder<'_> {
                     if let Some(index) = index {
                         index.insert(key.clone(), entries.len());
                     } else if entries.len() >= LINEAR_KEY_SCAN {
-                        let mut built: HashMap<String, usize> = entries
+                        let mut built: HashMap<CompactString, usize> = entries
                             .iter()
                             .enumerate()
                             .map(|(i, e)| (e.key.clone(), i))

@@ -374,7 +374,7 @@ fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
         let p = &entry.value;
         let value = ParamValue::from_node(p.get("value"));
         book.params.push(Param {
-            name: entry.key.clone(),
+            name: entry.key.to_string(),
             rulebook: id.clone(),
             value,
             unit: str_of(p, "unit").map(str::to_owned),
@@ -392,7 +392,7 @@ fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
             continue;
         };
         book.metrics.push(Metric {
-            name: entry.key.clone(),
+            name: entry.key.to_string(),
             rulebook: id.clone(),
             over: str_of(&entry.value, "over").map(list_pointer),
             if_absent: entry.value.get("if_absent").and_then(|n| match n.value {
@@ -406,7 +406,8 @@ fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
         });
     }
     for entry in entries(root.get("tables")) {
-        book.tables.insert(entry.key.clone(), entry.value.to_json());
+        book.tables
+            .insert(entry.key.to_string(), entry.value.to_json());
     }
     for (index, node) in items(root.get("rules")).iter().enumerate() {
         let pointer = Pointer::root().join("rules").join(&index.to_string());
@@ -591,7 +592,7 @@ fn values_of(
         .iter()
         .filter_map(|e| {
             let expr = compile(doc, &pointer.join("values").join(&e.key), errors)?;
-            Some((e.key.clone(), expr))
+            Some((e.key.to_string(), expr))
         })
         .collect()
 }
