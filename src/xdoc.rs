@@ -204,11 +204,11 @@ fn tenant_conflicts<'a>(
     let mut conflicts: Vec<((&str, &str), Vec<Place<'_>>)> = Vec::new();
     for same_hash in keys.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         // In report order; a code twice in one park is that park's own problem, not a
-        // conflict, so each report counts once.
+        // conflict, so each report counts once (its places are adjacent: the last one tells).
         let mut groups: Vec<((&str, &str), Vec<Place<'_>>)> = Vec::new();
         for (key, place) in same_hash.iter().filter_map(place) {
             match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, places)) if places.iter().any(|p| p.report == place.report) => {}
+                Some((_, places)) if places.last().is_some_and(|p| p.report == place.report) => {}
                 Some((_, places)) => places.push(place),
                 None => groups.push((key, vec![place])),
             }
