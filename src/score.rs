@@ -101,6 +101,8 @@ pub struct NoScoring;
 /// [`NoScoring`] when no rulebook in use has a `scoring:` section.
 pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScoring> {
     let scheme = engine.rules().scoring().ok_or(NoScoring)?;
+    // The loader has made sure that a points parameter exists and is a number (and a profile
+    // cannot change its kind), so the fallback is never taken.
     let points_of = |param: &str| match engine.param(param).map(|p| &p.value) {
         Some(ParamValue::Number(n)) => *n,
         _ => 0.0,

@@ -402,3 +402,34 @@ fn a_park_in_its_transition_period_is_not_evaluated() {
     rules.sort_unstable();
     assert_eq!(rules, ["REC-002", "REC-003"], "{report:#}");
 }
+
+#[test]
+fn a_points_parameter_of_the_scoring_must_be_a_number() {
+    // The bundled rulebooks with the evaluation's points per missing quarter turned into text.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("rules")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if path.file_name().is_some_and(|n| n == "evaluation.yaml") {
+            let from = "  quarter_deduction_points:\n    value: 2\n";
+            assert!(
+                text.contains(from),
+                "the evaluation's points are no longer written so"
+            );
+            text = text.replace(from, "  quarter_deduction_points:\n    value: two\n");
+        }
+        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let output = parkcheck()
+        .args(["rules", "lint", "--color", "never", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("the points parameter `quarter_deduction_points` must be a number"),
+        "{out}"
+    );
+    assert!(out.contains("evaluation.yaml"), "{out}");
+}

@@ -606,6 +606,12 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
         .iter()
         .flat_map(|(b, _)| b.params.iter().map(|p| p.name.clone()))
         .collect();
+    let number_params: HashSet<String> = loaded
+        .iter()
+        .flat_map(|(b, _)| b.params.iter())
+        .filter(|p| matches!(p.value, ParamValue::Number(_)))
+        .map(|p| p.name.clone())
+        .collect();
     let metrics: HashSet<String> = loaded
         .iter()
         .flat_map(|(b, _)| b.metrics.iter().map(|m| m.name.clone()))
@@ -649,7 +655,13 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     None,
                 ));
             }
-            check_scoring(scoring, &rules, &params, &metrics, errors);
+            let known = Known {
+                rules: &rules,
+                params: &params,
+                number_params: &number_params,
+                metrics: &metrics,
+            };
+            check_scoring(scoring, &known, errors);
         }
         if let Some(first) = book_ids.insert(book.id.clone(), file.clone()) {
             errors.push(located(
@@ -715,15 +727,24 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
     }
 }
 
+/// The names all rulebooks define, for the checks of a `scoring:` section.
+struct Known<'a> {
+    rules: &'a HashSet<String>,
+    params: &'a HashSet<String>,
+    /// The parameters whose value is a number.
+    number_params: &'a HashSet<String>,
+    metrics: &'a HashSet<String>,
+}
+
 /// The references of a `scoring:` section: rule ids known (a rule, or an id the submission
-/// schema enforces), parameters and metrics known.
-fn check_scoring(
-    scoring: &Scoring,
-    rules: &HashSet<String>,
-    params: &HashSet<String>,
-    metrics: &HashSet<String>,
-    errors: &mut Vec<Finding>,
-) {
+/// schema enforces), parameters known (and numbers, for points), metrics known.
+fn check_scoring(scoring: &Scoring, known: &Known<'_>, errors: &mut Vec<Finding>) {
+    let Known {
+        rules,
+        params,
+        number_params,
+        metrics,
+    } = known;
     let structural = crate::schema::structural_rules();
     let transition = scoring
         .transition
@@ -747,6 +768,15 @@ fn check_scoring(
                 Text::new(
                     format!("未知参数「{}」", d.points),
                     format!("unknown parameter `{}`", d.points),
+                ),
+                Some(d.points_span),
+            ));
+        } else if !number_params.contains(&d.points) {
+            // A profile cannot change a parameter's kind, so a number here stays one.
+            errors.push(located(
+                Text::new(
+                    format!("扣分分值参数「{}」须为数值", d.points),
+                    format!("the points parameter `{}` must be a number", d.points),
                 ),
                 Some(d.points_span),
             ));
