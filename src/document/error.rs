@@ -120,7 +120,11 @@ impl LoadError {
                 "the file holds no document (it is empty or only comments)",
             ),
             K::Syntax { message } => Text::new(
-                format!("语法错误：{message}"),
+                match syntax_zh(message) {
+                    Some(zh) => format!("语法错误：{zh}"),
+                    // A message the table below does not know: the parser's own words.
+                    None => format!("语法错误（解析器原文）：{message}"),
+                },
                 format!("syntax error: {message}"),
             ),
             K::DuplicateKey { key, first_line } => Text::new(
@@ -189,5 +193,142 @@ impl LoadError {
             ),
             _ => return None,
         })
+    }
+}
+
+/// The Chinese for the parsers' error messages that a hand-written or exported submission can
+/// run into (saphyr-parser's for YAML, serde_json's for `.json` files, and the loader's own);
+/// the parsers themselves speak English.
+fn syntax_zh(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unexpected character: ") {
+        return Some(format!("意外的字符 {rest}"));
+    }
+    Some(
+        match message {
+            "invalid indentation" => "缩进不正确",
+            "invalid indentation in quoted scalar" => {
+                "引号内的值跨行时缩进不正确（或引号没有闭合）"
+            }
+            "invalid indentation in flow construct" => "方括号或花括号内续行的缩进不正确",
+            "wrongly indented line in block scalar" => "块文本（| 或 >）中有一行缩进不正确",
+            "tabs disallowed within this context (block indentation)"
+            | "tab cannot be used as indentation" => "不能用制表符（Tab）缩进，请改用空格",
+            "tabs disallowed in this context" => "此处不能使用制表符（Tab）",
+            "while scanning a plain scalar, found a tab" => "未加引号的值中含有制表符（Tab）",
+            "a block scalar content cannot start with a tab" => "块文本的内容不能以制表符开头",
+            "mapping values are not allowed in this context" => {
+                "此处不能出现「键: 值」（多半是缩进不一致，或未加引号的值中含有「: 」）"
+            }
+            "mapping keys are not allowed in this context" => "此处不能出现键",
+            "block sequence entries are not allowed in this context" => {
+                "此处不能出现「- 」列表项（多半是缩进不一致）"
+            }
+            "while parsing a block mapping, did not find expected key" => {
+                "此处应为一个键（多半是缩进不一致）"
+            }
+            "while parsing a block collection, did not find expected '-' indicator" => {
+                "此处应为以「- 」开头的列表项（多半是缩进不一致）"
+            }
+            "while parsing a node, did not find expected node content" => "此处缺少值",
+            "while parsing a flow mapping, did not find expected ',' or '}'" => {
+                "花括号 {…} 中缺少「,」或「}」"
+            }
+            "while parsing a flow sequence, expected ',' or ']'" => "方括号 […] 中缺少「,」或「]」",
+            "misplaced bracket" => "括号的位置不对",
+            "while scanning a quoted scalar, found unexpected end of stream" => {
+                "引号没有闭合（文件在引号内结束）"
+            }
+            "while scanning a quoted scalar, found unexpected document indicator" => {
+                "引号没有闭合（引号内出现了文档分隔符 --- 或 ...）"
+            }
+            "invalid trailing content after double-quoted scalar" => "双引号之后还有多余的内容",
+            "while parsing a quoted scalar, found unknown escape character" => {
+                "双引号内有无效的转义（反斜杠 \\ 后的字符）；路径等文本请用单引号"
+            }
+            "while parsing a quoted scalar, found invalid Unicode character escape code"
+            | "while parsing a quoted scalar, did not find expected hexadecimal number" => {
+                "双引号内的 Unicode 转义（\\u…）无效"
+            }
+            "while parsing node, found unknown anchor" => "引用了未定义的锚点（*名称）",
+            "while parsing anchor, found duplicated anchor" => "锚点（&名称）重复定义",
+            "while scanning an anchor or alias, did not find expected alphabetic or numeric character" => {
+                "锚点或别名（& 或 * 之后）缺少名称"
+            }
+            "':' must be followed by a valid YAML whitespace" => "「:」之后须有空格",
+            "'-' must be followed by a valid YAML whitespace" => "「-」之后须有空格",
+            "illegal placement of ':' indicator" => "「:」的位置不合法",
+            "simple key expect ':'" => "键之后缺少「:」",
+            "simple key expected" => "此处应为一个键",
+            "plain scalar cannot start with '-' followed by ,[]{}" => {
+                "未加引号的值不能以「-」加逗号或括号开头"
+            }
+            "unexpected end of plain scalar" => "未加引号的值意外结束",
+            "comment intercepting the multiline text" => "注释打断了跨行的值",
+            "found unprintable character" => "含有不可打印的控制字符",
+            "a byte order mark must not appear inside a document" => {
+                "文件中间出现了字节顺序标记（BOM）"
+            }
+            "invalid content after document end marker" => "文档结束标记（...）之后还有内容",
+            "unexpected eof" => "文件意外结束",
+            "alias to an anchor that is not defined before it" => {
+                "别名（*名称）引用的锚点没有在它之前定义"
+            }
+            // serde_json
+            "EOF while parsing a value" | "EOF while parsing an object" | "EOF while parsing a list" => {
+                "文件意外结束（有括号没有闭合）"
+            }
+            "EOF while parsing a string" => "引号没有闭合（文件在引号内结束）",
+            "expected `,` or `}`" => "对象 {…} 中缺少「,」或「}」",
+            "expected `,` or `]`" => "数组 […] 中缺少「,」或「]」",
+            "expected `:`" => "键之后缺少「:」",
+            "expected value" => "此处应为一个值",
+            "key must be a string" => "对象的键必须是带双引号的字符串",
+            "trailing comma" => "最后一项之后多了一个逗号",
+            "trailing characters" => "JSON 值结束后还有多余的内容",
+            "invalid escape" => "字符串中有无效的转义（反斜杠 \\ 后的字符）",
+            "invalid number" => "数字的写法无效",
+            "number out of range" => "数字超出范围",
+            "control character (\\u0000-\\u001F) found while parsing a string" => {
+                "字符串中含有控制字符（如未转义的换行或制表符）"
+            }
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Limits, parse};
+
+    fn zh(text: &str) -> String {
+        parse(text, &Limits::default()).unwrap_err().message().zh
+    }
+
+    #[test]
+    fn common_syntax_errors_are_explained_in_chinese() {
+        for (text, expected) in [
+            ("a:\n\t- b\n", "制表符"),
+            ("park:\n  name: a\n   x: 1\n", "键: 值"),
+            ("park: {a: 1\n", "花括号"),
+            ("a: \"abc", "引号没有闭合"),
+            ("a: \"\\q\"\n", "转义"),
+            ("a: 1\nb: *nope\n", "锚点"),
+        ] {
+            let message = zh(text);
+            assert!(message.contains(expected), "{text:?}: {message}");
+            assert!(!message.contains("解析器原文"), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_message_the_table_does_not_know_is_passed_on_as_the_parser_said_it() {
+        let message = LoadError::new(LoadErrorKind::Syntax {
+            message: "something new".to_owned(),
+        })
+        .message();
+        assert_eq!(message.zh, "语法错误（解析器原文）：something new");
+        assert_eq!(message.en, "syntax error: something new");
     }
 }
