@@ -34,6 +34,19 @@ fn json(args: &[&str], paths: &[&std::path::Path]) -> (i32, Value) {
     (output.status.code().unwrap(), report)
 }
 
+/// `parkcheck rules lint --rules DIR`: its exit code and output.
+fn lint(dir: &std::path::Path) -> (Option<i32>, String) {
+    let output = parkcheck()
+        .args(["rules", "lint", "--color", "never", "--rules"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
 /// A manufacturing park whose plot ratio (0.95) is below the default minimum, and nothing else wrong.
 fn low_plot_ratio(_dir: &tempfile::TempDir) -> std::path::PathBuf {
     root().join("fixtures/rules/REC-007/fail.yaml")
@@ -260,13 +273,8 @@ rules:
     help: {zh: 乙, en: b}
 "#;
     std::fs::write(dir.path().join("broken.yaml"), broken).unwrap();
-    let output = parkcheck()
-        .args(["rules", "lint", "--color", "never", "--rules"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let out = String::from_utf8(output.stdout).unwrap();
+    let (code, out) = lint(dir.path());
+    assert_eq!(code, Some(2), "{out}");
     for needle in [
         "CEL syntax error",
         "unknown parameter `nope`",
@@ -285,13 +293,8 @@ rules:
             .replace("STAR-001", "STAR-901"),
     )
     .unwrap();
-    let output = parkcheck()
-        .args(["rules", "lint", "--color", "never", "--rules"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(2), "{out}");
+    let (code, out) = lint(dir.path());
+    assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("did you mean `severity`"), "{out}");
 }
 
@@ -420,13 +423,8 @@ fn a_points_parameter_of_the_scoring_must_be_a_number() {
         }
         std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
     }
-    let output = parkcheck()
-        .args(["rules", "lint", "--color", "never", "--rules"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(2), "{out}");
+    let (code, out) = lint(dir.path());
+    assert_eq!(code, Some(2), "{out}");
     assert!(
         out.contains("the points parameter `quarter_deduction_points` must be a number"),
         "{out}"
