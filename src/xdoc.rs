@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use rayon::slice::ParallelSliceMut;
 
 use crate::check::{FileReport, sort};
-use crate::facts::Located;
+use crate::facts::{Located, ParkFacts};
 use crate::finding::{Citation, Confidence, Finding, Related, Severity};
 use crate::text::Text;
 
@@ -37,10 +37,7 @@ pub fn check(reports: &mut [FileReport], as_of: Option<&str>) {
         let mut names: BTreeMap<(&str, &str), Vec<Place<'_>>> = BTreeMap::new();
         let mut ids: BTreeMap<(&str, &str), Vec<Place<'_>>> = BTreeMap::new();
         for (report, r) in reports.iter().enumerate() {
-            let Some(facts) = r.facts.as_deref() else {
-                continue;
-            };
-            let Some(date) = as_of.or(facts.as_of.as_deref()) else {
+            let Some((date, facts)) = dated(r, as_of) else {
                 continue;
             };
             if let Some(name) = &facts.name {
@@ -173,13 +170,9 @@ fn tenant_conflicts<'a>(
     reports: &'a [FileReport],
     as_of: Option<&'a str>,
 ) -> Vec<((&'a str, &'a str), Vec<Place<'a>>)> {
-    let dated = |r: &'a FileReport| {
-        let facts = r.facts.as_deref()?;
-        Some((as_of.or(facts.as_of.as_deref())?, facts))
-    };
     let mut keys: Vec<(u64, u32, u32)> = Vec::new();
     for (report, r) in reports.iter().enumerate() {
-        let Some((_, facts)) = dated(r) else {
+        let Some((_, facts)) = dated(r, as_of) else {
             continue;
         };
         for (index, t) in facts.tenants.iter().enumerate().filter(|(_, t)| t.active) {
@@ -191,7 +184,7 @@ fn tenant_conflicts<'a>(
     }
     keys.par_sort_unstable();
     let place = |&(_, report, index): &(u64, u32, u32)| {
-        let (date, facts) = dated(reports.get(report as usize)?)?;
+        let (date, facts) = dated(reports.get(report as usize)?, as_of)?;
         let tenant = facts.tenants.get(index as usize)?;
         Some((
             (date, tenant.uscc.value.as_str()),
@@ -217,6 +210,12 @@ fn tenant_conflicts<'a>(
     }
     conflicts.sort_unstable_by_key(|(key, _)| *key);
     conflicts
+}
+
+/// A report's facts and the date they are compared at (`as_of` overrides the submission's).
+fn dated<'a>(report: &'a FileReport, as_of: Option<&'a str>) -> Option<(&'a str, &'a ParkFacts)> {
+    let facts = report.facts.as_deref()?;
+    Some((as_of.or(facts.as_of.as_deref())?, facts))
 }
 
 /// When a value occurs in more than one report, a finding in each, pointing at the others.

@@ -446,8 +446,9 @@ fn eval<'a>(op: &'a Op, scope: &Scope<'a>) -> Option<Val<'a>> {
             Val::Bool(contains(&eval(haystack, scope)?, &needle)?)
         }
         Op::Size(operand) => Val::Int(match eval(operand, scope)? {
-            Val::Str(s) => i64::try_from(s.chars().count()).ok()?,
-            Val::Class(class) => i64::try_from(class.zh().chars().count()).ok()?,
+            text @ (Val::Str(_) | Val::Class(_)) => {
+                i64::try_from(text.text()?.chars().count()).ok()?
+            }
             Val::Node(Node {
                 value: Value::Seq(items),
                 ..

@@ -459,7 +459,11 @@ impl Engine {
         items: &'v bind::Items<'d>,
         so_far: &BTreeMap<String, Result<f64, Reason>>,
     ) -> Result<f64, Reason> {
-        let fast = |item| self.fast_scope(doc, item, so_far);
+        // The fast path's value for `item` (or the document), when it decides.
+        let decide = |item| {
+            let scope = self.fast_scope(doc, item, so_far)?;
+            m.expr.fast.as_ref()?.eval_scalar(&scope)
+        };
         let not_a_number = || {
             Text::new(
                 format!("指标 {} 不是数值", m.name),
@@ -467,49 +471,37 @@ impl Engine {
             )
         };
         if let Some(list) = &m.over {
-            let result =
-                match doc.get(list) {
-                    Some(Node {
-                        value: Value::Seq(nodes),
-                        ..
-                    }) => nodes
-                        .iter()
-                        .enumerate()
-                        .try_fold(0.0, |acc, (index, node)| {
-                            let decided = m.expr.fast.as_ref().zip(fast(Some(node))).and_then(
-                                |(f, s)| match f.eval_scalar(&s)? {
-                                    fast::Scalar::Bool(b) => Some(f64::from(u8::from(b))),
-                                    fast::Scalar::Number(n) => Some(n),
-                                },
-                            );
-                            if let Some(n) = decided {
-                                return Ok(acc + n);
+            let Some(Node {
+                value: Value::Seq(nodes),
+                ..
+            }) = doc.get(list)
+            else {
+                let absent = Text::new(
+                    format!("缺少 {}", list.dotted()),
+                    format!("{} absent", list.dotted()),
+                );
+                return m.if_absent.ok_or(absent).map(round);
+            };
+            let sum = nodes
+                .iter()
+                .enumerate()
+                .try_fold(0.0, |acc, (index, node)| {
+                    let n = match decide(Some(node)) {
+                        Some(fast::Scalar::Bool(b)) => f64::from(u8::from(b)),
+                        Some(fast::Scalar::Number(n)) => n,
+                        None => {
+                            match m.expr.program.execute(&item_scope(ctx, items, list, index)) {
+                                Ok(Cel::Bool(b)) => f64::from(u8::from(b)),
+                                Ok(value) => as_number(&value).ok_or_else(not_a_number)?,
+                                Err(e) => return Err(reason(&e, &m.expr, doc, Some(node))),
                             }
-                            let scope = item_scope(ctx, items, list, index);
-                            match m.expr.program.execute(&scope) {
-                                Ok(Cel::Bool(b)) => Ok(acc + f64::from(u8::from(b))),
-                                Ok(value) => {
-                                    as_number(&value).map(|n| acc + n).ok_or_else(not_a_number)
-                                }
-                                Err(e) => Err(reason(&e, &m.expr, doc, Some(node))),
-                            }
-                        }),
-                    _ => m.if_absent.ok_or_else(|| {
-                        Text::new(
-                            format!("缺少 {}", list.dotted()),
-                            format!("{} absent", list.dotted()),
-                        )
-                    }),
-                };
-            return result.map(round);
+                        }
+                    };
+                    Ok(acc + n)
+                });
+            return sum.map(round);
         }
-        let decided = m
-            .expr
-            .fast
-            .as_ref()
-            .zip(fast(None))
-            .and_then(|(f, s)| f.eval_scalar(&s));
-        if let Some(fast::Scalar::Number(v)) = decided {
+        if let Some(fast::Scalar::Number(v)) = decide(None) {
             return finite(round(v), m);
         }
         let result = match m.expr.program.execute(ctx) {

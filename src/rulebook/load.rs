@@ -655,13 +655,7 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     None,
                 ));
             }
-            let known = Known {
-                rules: &rules,
-                params: &params,
-                number_params: &number_params,
-                metrics: &metrics,
-            };
-            check_scoring(scoring, &known, errors);
+            check_scoring(scoring, &rules, &params, &number_params, &metrics, errors);
         }
         if let Some(first) = book_ids.insert(book.id.clone(), file.clone()) {
             errors.push(located(
@@ -727,24 +721,16 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
     }
 }
 
-/// The names all rulebooks define, for the checks of a `scoring:` section.
-struct Known<'a> {
-    rules: &'a HashSet<String>,
-    params: &'a HashSet<String>,
-    /// The parameters whose value is a number.
-    number_params: &'a HashSet<String>,
-    metrics: &'a HashSet<String>,
-}
-
 /// The references of a `scoring:` section: rule ids known (a rule, or an id the submission
 /// schema enforces), parameters known (and numbers, for points), metrics known.
-fn check_scoring(scoring: &Scoring, known: &Known<'_>, errors: &mut Vec<Finding>) {
-    let Known {
-        rules,
-        params,
-        number_params,
-        metrics,
-    } = known;
+fn check_scoring(
+    scoring: &Scoring,
+    rules: &HashSet<String>,
+    params: &HashSet<String>,
+    number_params: &HashSet<String>,
+    metrics: &HashSet<String>,
+    errors: &mut Vec<Finding>,
+) {
     let structural = crate::schema::structural_rules();
     let transition = scoring
         .transition
