@@ -307,7 +307,7 @@ fn exit_on_interrupt() {
 }
 
 fn parse_date(text: &str) -> Result<String, String> {
-    parkcheck::engine::functions::parse_date(text).map(|_| text.to_owned())
+    parkcheck::domain::dates::parse_date(text).map(|_| text.to_owned())
 }
 
 pub fn main() -> ExitCode {

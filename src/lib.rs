@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod check;
 pub mod coverage;
 pub mod document;
+pub mod domain;
 pub mod engine;
 pub mod explain;
 pub mod facts;

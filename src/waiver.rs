@@ -150,7 +150,7 @@ pub fn default_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// When `fixed` is not a calendar date.
 pub fn today(fixed: Option<&str>) -> Result<Date, String> {
     match fixed {
-        Some(text) => crate::engine::functions::parse_date(text),
+        Some(text) => crate::domain::dates::parse_date(text),
         None => {
             let cst = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
             Ok(cst.to_datetime(jiff::Timestamp::now()).date())
@@ -213,7 +213,7 @@ impl WaiverFile {
                     }
                 }
                 if let Some(Value::Str(text)) = item.get("expires").map(|n| &n.value) {
-                    if let Err(e) = crate::engine::functions::parse_date(text) {
+                    if let Err(e) = crate::domain::dates::parse_date(text) {
                         if !reported("expires") {
                             problems.push(
                                 Finding::new(
@@ -293,7 +293,7 @@ fn read(item: &Node, index: usize, dir: &Path) -> Option<Waiver> {
         None => None,
     };
     let expires = match text("expires") {
-        Some(d) => crate::engine::functions::parse_date(&d).ok(),
+        Some(d) => crate::domain::dates::parse_date(&d).ok(),
         None => None,
     };
     Some(Waiver {
@@ -639,7 +639,7 @@ mod tests {
         )
         .unwrap();
         let w = &w.waivers[0];
-        let d = |s: &str| crate::engine::functions::parse_date(s).unwrap();
+        let d = |s: &str| crate::domain::dates::parse_date(s).unwrap();
         assert!(!w.expired(d("2026-06-30")));
         assert!(w.expired(d("2026-07-01")));
     }

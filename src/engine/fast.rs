@@ -32,8 +32,9 @@ use std::sync::atomic::{self, AtomicUsize};
 
 use cel::common::ast::{Expr as Ast, IdedExpr, LiteralValue, operators};
 
-use super::functions::{self, Figure, Figures, SizeClass, SizeTable};
 use crate::document::{Node, Value, same_key};
+use crate::domain::size::{Figure, Figures, SizeClass, SizeTable};
+use crate::domain::{dates, units, uscc};
 use crate::rulebook::ParamValue;
 use crate::rulebook::load::DOCUMENT_ROOTS;
 use crate::text::Text;
@@ -560,7 +561,7 @@ fn contains(haystack: &Val<'_>, needle: &Val<'_>) -> Option<bool> {
 fn call<'a>(func: Func, args: &'a [Op], scope: &Scope<'a>) -> Option<Val<'a>> {
     let arg = |i: usize| eval(args.get(i)?, scope);
     Some(match func {
-        Func::UsccValid => Val::Bool(functions::uscc_valid(arg(0)?.text()?)),
+        Func::UsccValid => Val::Bool(uscc::uscc_valid(arg(0)?.text()?)),
         Func::SizeClass => {
             let figures = figures(&arg(0)?)?;
             Val::Class(scope.sizes.classify(&figures).ok()?)
@@ -577,14 +578,14 @@ fn call<'a>(func: Func, args: &'a [Op], scope: &Scope<'a>) -> Option<Val<'a>> {
         }
         Func::DaysBetween | Func::YearsBetween => {
             let (a, b) = (arg(0)?.text()?, arg(1)?.text()?);
-            let a = functions::parse_date(a).ok()?;
-            let b = functions::parse_date(b).ok()?;
+            let a = dates::parse_date(a).ok()?;
+            let b = dates::parse_date(b).ok()?;
             Val::Int(match func {
-                Func::DaysBetween => functions::days_between_dates(a, b),
-                _ => functions::years_between_dates(a, b),
+                Func::DaysBetween => dates::days_between_dates(a, b),
+                _ => dates::years_between_dates(a, b),
             })
         }
-        Func::MuToM2 => Val::Double(functions::mu_to_m2(arg(0)?.number()?)),
+        Func::MuToM2 => Val::Double(units::mu_to_m2(arg(0)?.number()?)),
     })
 }
 
@@ -703,7 +704,7 @@ mod tests {
             sizes: &sizes,
         };
         let mut ctx = cel::Context::default();
-        functions::register(&mut ctx, std::sync::Arc::clone(&sizes)).unwrap();
+        crate::engine::functions::register(&mut ctx, std::sync::Arc::clone(&sizes)).unwrap();
         ctx.add_variable_as_val("land", super::super::bind::full(root.get("land").unwrap()));
         let decided = [
             ("land.a == 3", true),

@@ -13,6 +13,7 @@ use cel::{Context, ExecutionError, Value as Cel};
 
 use crate::check::RunOptions;
 use crate::document::{Document, Node, Pointer, Value};
+use crate::domain::size::SizeTable;
 use crate::finding::{
     Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Severity,
     Trace, TraceInput,
@@ -22,7 +23,6 @@ use crate::rulebook::load::DOCUMENT_ROOTS;
 use crate::rulebook::refs::{Path, Seg};
 use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
 use crate::text::{Text, number, precise};
-use functions::SizeTable;
 
 /// The name of the size-classification table in the rulebooks.
 pub const SIZE_TABLE: &str = "size_classes";
@@ -517,10 +517,10 @@ fn register_extras(ctx: &mut Context<'_, '_>) {
     // Registration only fails on a name clash with CEL's standard library, which the tests rule out.
     let _ = ctx.add_function("sum", sum);
     let _ = ctx.add_function("uscc_problem", |code: Arc<String>| {
-        functions::uscc_problem(&code).map_or_else(String::new, |p| p.to_string())
+        crate::domain::uscc::uscc_problem(&code).map_or_else(String::new, |p| p.to_string())
     });
     let _ = ctx.add_function("uscc_problem_zh", |code: Arc<String>| {
-        functions::uscc_problem(&code).map_or_else(String::new, |p| p.zh())
+        crate::domain::uscc::uscc_problem(&code).map_or_else(String::new, |p| p.zh())
     });
 }
 
