@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use parkcheck::check::Input;
+use parkcheck::run::Input;
 use rayon::prelude::*;
 use saphyr_parser::Parser;
 
@@ -51,7 +51,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let files: Vec<PathBuf> = roots
         .iter()
-        .flat_map(|root| parkcheck::walk::inputs(root))
+        .flat_map(|root| parkcheck::run::walk::inputs(root))
         .filter_map(|input| match input {
             Ok(Input::Path(path)) => Some(path),
             _ => None,

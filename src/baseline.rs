@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::check::{FileReport, Input, load};
 use crate::document::Limits;
+use crate::document::load_path;
+use crate::finding::FileReport;
 use crate::finding::{Finding, Severity, Suppression};
 use crate::text::Text;
 
@@ -87,7 +88,7 @@ impl Baseline {
     /// A report of why the file cannot be used (unreadable, not JSON, not a baseline, a
     /// version this parkcheck does not read).
     pub fn load(path: &Path, limits: &Limits) -> Result<Self, FileReport> {
-        let doc = load(&Input::Path(path.to_path_buf()), limits)?;
+        let doc = load_path(path, limits)?;
         let problem = |zh: String, en: String| {
             FileReport::failed(
                 doc.source.clone(),

@@ -5,9 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::check::{Input, RunOptions, load};
-use crate::document::Limits;
-use crate::engine::Engine;
+use crate::document::{Limits, load_path};
+use crate::engine::{Engine, EvalOptions};
 use crate::finding::Confidence;
 use crate::rulebook::Rule;
 use crate::text::{Lang, Text};
@@ -210,10 +209,10 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
         };
         let _ = writeln!(out);
         let _ = writeln!(out, "{label}: {}", path.display());
-        let Ok(doc) = load(&Input::Path(path.clone()), &Limits::default()) else {
+        let Ok(doc) = load_path(path, &Limits::default()) else {
             continue;
         };
-        let evaluation = engine.evaluate(&doc, &RunOptions::default());
+        let evaluation = engine.evaluate(&doc, &EvalOptions::default());
         let found: Vec<_> = evaluation
             .findings
             .iter()
@@ -309,7 +308,7 @@ pub fn explain_catalogue(id: &str, fixtures: &Path, lang: Lang) -> Option<String
         let (Some(schema), false) = (&loaded_schema, path.is_dir()) else {
             continue;
         };
-        let Ok(doc) = load(&Input::Path(path.clone()), &Limits::default()) else {
+        let Ok(doc) = load_path(path, &Limits::default()) else {
             continue;
         };
         for f in schema.check(&doc).iter().filter(|f| f.rule == id).take(3) {

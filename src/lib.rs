@@ -2,10 +2,11 @@
 //! against the rules of the documents that govern them.
 //!
 //! The pipeline runs one way: [`document`] loads a file into a spanned tree, [`schema`] checks
-//! its structure, and [`report`] formats the [`finding::Finding`]s; [`check`] ties them together.
+//! its structure, [`engine`] evaluates the rulebooks, and [`report`] formats the
+//! [`finding::Finding`]s; [`run`] ties them together for every front end. `ARCHITECTURE.md`
+//! gives the layers and what each may import.
 
 pub mod baseline;
-pub mod check;
 pub mod coverage;
 pub mod document;
 pub mod domain;
@@ -18,10 +19,10 @@ pub mod profile;
 pub mod report;
 pub mod rulebook;
 pub mod ruletest;
+pub mod run;
 pub mod schema;
 pub mod score;
 pub mod source;
 pub mod text;
 pub mod waiver;
-pub mod walk;
 pub mod xdoc;

@@ -14,8 +14,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{FileReport, Input, load};
+use crate::document::load_path;
 use crate::document::{Document, Limits, Node, Pointer, Value};
+use crate::finding::FileReport;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::rulebook::{ParamValue, RuleSet};
 use crate::schema::Schema;
@@ -67,10 +68,10 @@ impl Profile {
     /// # Errors
     /// When the bundled file is broken (a build defect, caught by the tests).
     pub fn bundled_default() -> Result<Self, FileReport> {
-        let doc = crate::check::load_bytes(
+        let doc = crate::document::load_bytes(
             "profiles/default.yaml",
             DEFAULT_PROFILE.as_bytes().to_vec(),
-            false,
+            crate::document::Syntax::Yaml,
             &Limits::default(),
         )?;
         Self::from_document(&doc)
@@ -81,7 +82,7 @@ impl Profile {
     /// # Errors
     /// A report with every problem of the file.
     pub fn load(path: &std::path::Path, limits: &Limits) -> Result<Self, FileReport> {
-        let doc = load(&Input::Path(path.to_path_buf()), limits)?;
+        let doc = load_path(path, limits)?;
         Self::from_document(&doc)
     }
 

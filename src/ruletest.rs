@@ -6,10 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{Input, RunOptions, load};
-use crate::document::{Document, Limits};
-use crate::engine::Engine;
+use crate::document::{Document, Limits, load_path};
 use crate::finding::{Finding, OutcomeStatus};
+use crate::run::{Inputs, Quiet, Run, Timings};
 use crate::schema::Schema;
 
 /// How one fixture fared.
@@ -85,32 +84,33 @@ pub fn expected_pointers(text: &str, id: &str) -> Vec<String> {
         .collect()
 }
 
-/// Runs every rule of the engine against its fixtures in `dir`, then every catalogue id the
-/// submission schema enforces on its own (FORM-001, REC-001…) against its fixtures.
+/// Runs every rule of the run's engine against its fixtures in `dir`, then every catalogue id
+/// the submission schema enforces on its own (FORM-001, REC-001…), then the cross-document
+/// rules, each fixture checked through `pipeline` as any submission is. A run without rules
+/// tests the schema's and the cross-document ids only.
 #[must_use]
-pub fn run(engine: &Engine, dir: &Path) -> Vec<RuleResult> {
-    let mut results: Vec<RuleResult> = engine
-        .rules()
-        .rules()
+pub fn run(pipeline: &Run, dir: &Path) -> Vec<RuleResult> {
+    let rules = pipeline.engine().map(crate::engine::Engine::rules);
+    let mut results: Vec<RuleResult> = rules
+        .into_iter()
+        .flat_map(|rules| rules.rules())
         .map(|(_, rule)| {
             test_id(&rule.id, dir, |path, failing| {
-                run_fixture(engine, &rule.id, path, failing)
+                run_fixture(pipeline, &rule.id, path, failing)
             })
         })
         .collect();
-    let schema = Schema::bundled().map_err(|e| e.to_string());
     for id in crate::schema::structural_rules()
         .into_keys()
-        .filter(|id| engine.rules().rule(id).is_none())
+        .filter(|id| rules.is_none_or(|r| r.rule(id).is_none()))
     {
-        results.push(test_id(&id, dir, |path, failing| match &schema {
-            Ok(schema) => run_structural_fixture(schema, &id, path, failing),
-            Err(e) => Err(format!("the submission schema does not compile: {e}")),
+        results.push(test_id(&id, dir, |path, failing| {
+            run_structural_fixture(pipeline.schema(), &id, path, failing)
         }));
     }
     for id in crate::xdoc::RULES {
         results.push(test_id(id, dir, |path, failing| {
-            run_cross_document_fixture(id, path, failing)
+            run_cross_document_fixture(pipeline, id, path, failing)
         }));
     }
     results
@@ -142,12 +142,8 @@ fn test_id(id: &str, dir: &Path, run: impl Fn(&Path, bool) -> Result<(), String>
 }
 
 fn load_fixture(path: &Path) -> Result<Document, String> {
-    load(&Input::Path(path.to_path_buf()), &Limits::default()).map_err(|r| {
-        format!(
-            "cannot load: {}",
-            r.findings.first().map_or("?", |f| f.message.en.as_str())
-        )
-    })
+    load_path(path, &Limits::default())
+        .map_err(|u| format!("cannot load: {}", u.error.message().en))
 }
 
 fn pointers_of<'a>(findings: impl Iterator<Item = &'a Finding>, id: &str) -> Vec<String> {
@@ -165,7 +161,11 @@ fn pointers_of<'a>(findings: impl Iterator<Item = &'a Finding>, id: &str) -> Vec
 
 /// A failing fixture fires `id` at exactly the pointers it declares.
 fn expect_declared(doc: &Document, id: &str, got: &[String]) -> Result<(), String> {
-    let mut want = expected_pointers(doc.source.text(), id);
+    expect_declared_in(doc.source.text(), id, got)
+}
+
+fn expect_declared_in(text: &str, id: &str, got: &[String]) -> Result<(), String> {
+    let mut want = expected_pointers(text, id);
     want.sort();
     if want.is_empty() {
         return Err(format!("declares no `# expect: {id} /pointer` line"));
@@ -202,26 +202,27 @@ fn run_structural_fixture(
 
 /// A fixture of a cross-document rule: a directory of submissions checked together; each
 /// file declares the findings it must get (`# expect:`), a passing directory gets none.
-fn run_cross_document_fixture(id: &str, dir: &Path, failing: bool) -> Result<(), String> {
-    let mut reports = Vec::new();
-    let paths = crate::walk::inputs(dir)
-        .into_iter()
-        .filter_map(|input| match input {
-            Ok(Input::Path(path)) => Some(path),
-            _ => None,
-        });
-    for path in paths {
-        let doc = load_fixture(&path)?;
-        let facts = crate::facts::ParkFacts::of(&doc);
-        let mut report = crate::check::FileReport::failed(doc.source, Vec::new());
-        report.unreadable = false;
-        report.facts = Some(Box::new(facts));
-        reports.push(report);
+fn run_cross_document_fixture(
+    pipeline: &Run,
+    id: &str,
+    dir: &Path,
+    failing: bool,
+) -> Result<(), String> {
+    let checked = pipeline.check(Inputs::new().path(dir), &Quiet);
+    let reports = checked.files;
+    if let Some(unreadable) = reports.iter().find(|r| r.unreadable) {
+        return Err(format!(
+            "{}: cannot load: {}",
+            unreadable.source.name(),
+            unreadable
+                .findings
+                .first()
+                .map_or("?", |f| f.message.en.as_str())
+        ));
     }
     if reports.len() < 2 {
         return Err("a cross-document fixture needs at least two submissions".to_owned());
     }
-    crate::xdoc::check(&mut reports, None);
     let mut declared = 0;
     for report in &reports {
         let got = pointers_of(report.findings.iter(), id);
@@ -241,13 +242,14 @@ fn run_cross_document_fixture(id: &str, dir: &Path, failing: bool) -> Result<(),
     Ok(())
 }
 
-fn run_fixture(engine: &Engine, id: &str, path: &Path, failing: bool) -> Result<(), String> {
+fn run_fixture(pipeline: &Run, id: &str, path: &Path, failing: bool) -> Result<(), String> {
     let doc = load_fixture(path)?;
-    let evaluation = engine.evaluate(&doc, &RunOptions::default());
-    let outcome = evaluation.outcomes.iter().find(|o| o.rule == id);
-    let got = pointers_of(evaluation.findings.iter(), id);
+    let text = doc.source.clone();
+    let report = pipeline.check_document(doc, None, &mut Timings::default());
+    let outcome = report.outcomes.iter().find(|o| o.rule == id);
+    let got = pointers_of(report.findings.iter(), id);
     if failing {
-        return expect_declared(&doc, id, &got);
+        return expect_declared_in(text.text(), id, &got);
     }
     match outcome.map(|o| &o.status) {
         Some(OutcomeStatus::Passed) => Ok(()),

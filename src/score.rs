@@ -9,8 +9,8 @@
 
 use serde::Serialize;
 
-use crate::check::FileReport;
 use crate::engine::Engine;
+use crate::finding::FileReport;
 use crate::finding::Finding;
 use crate::rulebook::ParamValue;
 use crate::text::{Lang, Text, number};

@@ -22,8 +22,9 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::check::{FileReport, Input, load, sort};
+use crate::document::load_path;
 use crate::document::{Document, Limits, Node, Pointer, Value};
+use crate::finding::{FileReport, sort};
 use crate::finding::{Finding, Related, Severity, Suppression};
 use crate::rulebook::RuleSet;
 use crate::schema::{GENERIC_RULE, Schema};
@@ -169,7 +170,7 @@ impl WaiverFile {
         limits: &Limits,
         known: Option<&BTreeSet<String>>,
     ) -> Result<Self, FileReport> {
-        let doc = load(&Input::Path(path.to_path_buf()), limits)?;
+        let doc = load_path(path, limits)?;
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -602,13 +603,13 @@ fn note(w: &Waiver, u: Use, today: Date) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::load_bytes;
+    use crate::document::{Syntax, load_bytes};
 
     fn file(text: &str, known: Option<&BTreeSet<String>>) -> Result<WaiverFile, FileReport> {
         let doc = load_bytes(
             "w.yaml",
             text.as_bytes().to_vec(),
-            false,
+            Syntax::Yaml,
             &Limits::default(),
         )
         .unwrap();

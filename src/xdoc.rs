@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 
 use rayon::slice::ParallelSliceMut;
 
-use crate::check::{FileReport, sort};
 use crate::facts::{Located, ParkFacts};
 use crate::finding::{Citation, Confidence, Finding, Related, Severity};
+use crate::finding::{FileReport, sort};
 use crate::text::Text;
 
 /// The rule ids of the cross-document checks.

@@ -17,10 +17,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{fixture_files, root};
-use parkcheck::check::{Checker, FileReport, Input, RunOptions, Timings};
 use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
+use parkcheck::finding::FileReport;
 use parkcheck::finding::Severity;
+use parkcheck::run::{Input, Run, Timings};
 use parkcheck::schema::Schema;
 
 fn engine() -> Engine {
@@ -28,10 +29,10 @@ fn engine() -> Engine {
 }
 
 /// What `parkcheck check` does with one file: schema, bundled rules, default profile.
-fn check(checker: &Checker, path: &Path) -> FileReport {
-    checker.check_timed(
-        &Input::Path(path.to_path_buf()),
-        &RunOptions::default(),
+fn check(checker: &Run, path: &Path) -> FileReport {
+    checker.check_input(
+        Input::Path(path.to_path_buf()),
+        None,
         &mut Timings::default(),
     )
 }
@@ -70,7 +71,11 @@ fn failing_examples() -> Vec<PathBuf> {
 
 #[test]
 fn each_failing_example_gives_exactly_the_findings_it_declares() {
-    let checker = Checker::with_engine(Schema::bundled().unwrap(), engine(), Limits::default());
+    let checker = Run::new(
+        Schema::bundled().unwrap(),
+        Some(engine()),
+        Limits::default(),
+    );
     let examples = failing_examples();
     assert!(!examples.is_empty(), "no example in fixtures/failing");
     let mut problems = Vec::new();
@@ -170,7 +175,11 @@ fn every_rulebook_has_a_failing_example() {
 /// The README's main command: the bundled examples have no error-level finding.
 #[test]
 fn bundled_examples_have_no_error() {
-    let checker = Checker::with_engine(Schema::bundled().unwrap(), engine(), Limits::default());
+    let checker = Run::new(
+        Schema::bundled().unwrap(),
+        Some(engine()),
+        Limits::default(),
+    );
     let examples = fixture_files("fixtures/examples");
     assert!(!examples.is_empty(), "no example in fixtures/examples");
     for path in examples {

@@ -12,9 +12,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use parkcheck::check::{RunOptions, load_bytes};
-use parkcheck::document::{Document, Limits, Node, Value};
-use parkcheck::engine::Engine;
+use parkcheck::document::{Document, Limits, Node, Syntax, Value, load_bytes};
+use parkcheck::engine::{Engine, EvalOptions};
 
 use common::{bundled_engine, root};
 
@@ -40,12 +39,11 @@ fn fixture_files() -> Vec<PathBuf> {
 }
 
 fn load(path: &Path) -> Option<Document> {
-    let json = path.extension().is_some_and(|e| e == "json");
     let name = path.display().to_string();
     load_bytes(
         &name,
         std::fs::read(path).unwrap(),
-        json,
+        Syntax::of_name(&name),
         &Limits::default(),
     )
     .ok()
@@ -56,7 +54,7 @@ fn both(
     fast: &Engine,
     reference: &Engine,
     doc: &Document,
-    options: &RunOptions,
+    options: &EvalOptions,
 ) -> (String, String) {
     (
         format!("{:#?}", fast.evaluate(doc, options)),
@@ -88,8 +86,8 @@ fn fixtures_evaluate_the_same_with_and_without_the_fast_path() {
     let fast = bundled_engine();
     let reference = bundled_engine().without_fast_path();
     let options = [
-        RunOptions::default(),
-        RunOptions {
+        EvalOptions::default(),
+        EvalOptions {
             as_of: Some("2031-06-30".to_owned()),
         },
     ];
@@ -163,7 +161,7 @@ fn odd_values_evaluate_the_same_with_and_without_the_fast_path() {
     let fast = bundled_engine();
     let reference = bundled_engine().without_fast_path();
     let values = replacements();
-    let options = RunOptions::default();
+    let options = EvalOptions::default();
     let mut compared = 0;
     // The rule fixtures are small and each exercises its rule; a dozen variants of each.
     for path in fixture_files()

@@ -16,10 +16,11 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{parkcheck, root};
-use parkcheck::check::FileReport;
 use parkcheck::document::Pointer;
+use parkcheck::finding::FileReport;
 use parkcheck::finding::{Finding, Related, Severity, Suppression};
-use parkcheck::report::{Summary, sarif};
+use parkcheck::report::sarif;
+use parkcheck::run::Summary;
 use parkcheck::source::{SourceFile, Span};
 use parkcheck::text::{Lang, Text};
 use quick_xml::events::Event;

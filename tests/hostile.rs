@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use parkcheck::check::load_bytes;
-use parkcheck::document::{Limits, Node, Value};
+use parkcheck::document::{Limits, Node, Syntax, Value, load_bytes};
+use parkcheck::finding::FileReport;
 use serde_json::Value as Json;
 
 use common::root;
@@ -69,8 +69,8 @@ fn str_at<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
 /// Reads the manifest with the checker's own loader and writes the generated inputs.
 fn cases(dir: &Path) -> Vec<Case> {
     let bytes = std::fs::read(root().join("tests/hostile/expected.yaml")).unwrap();
-    let doc = load_bytes("expected.yaml", bytes, false, &Limits::default())
-        .unwrap_or_else(|r| panic!("manifest: {:?}", r.findings));
+    let doc = load_bytes("expected.yaml", bytes, Syntax::Yaml, &Limits::default())
+        .unwrap_or_else(|u| panic!("manifest: {:?}", u.error));
     let Value::Seq(items) = &doc.root.value else {
         panic!("the manifest is a list");
     };
@@ -552,8 +552,9 @@ fn fuzz_findings_stay_fixed() {
                 .err()
                 .unwrap_or_default()
         } else {
-            load_bytes(&name, bytes, false, &limits)
+            load_bytes(&name, bytes, Syntax::Yaml, &limits)
                 .err()
+                .map(FileReport::from)
                 .into_iter()
                 .collect()
         };

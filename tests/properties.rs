@@ -13,20 +13,21 @@ mod common;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use parkcheck::check::{Checker, FileReport, RunOptions, Timings, load_bytes};
-use parkcheck::document::{Document, Limits, Pointer};
+use parkcheck::document::{Document, Limits, Pointer, Syntax, load_bytes};
+use parkcheck::finding::FileReport;
+use parkcheck::run::{Run, Timings};
 use parkcheck::schema::Schema;
 use proptest::prelude::*;
 use serde_json::{Map, Value as Json};
 
 use common::{bundled_engine, root};
 
-fn checker() -> &'static Checker {
-    static CHECKER: OnceLock<Checker> = OnceLock::new();
+fn checker() -> &'static Run {
+    static CHECKER: OnceLock<Run> = OnceLock::new();
     CHECKER.get_or_init(|| {
-        Checker::with_engine(
+        Run::new(
             Schema::bundled().unwrap(),
-            bundled_engine(),
+            Some(bundled_engine()),
             Limits::default(),
         )
     })
@@ -37,7 +38,7 @@ fn base() -> &'static Json {
     static BASE: OnceLock<Json> = OnceLock::new();
     BASE.get_or_init(|| {
         let bytes = std::fs::read(root().join("fixtures/structural/bom-crlf.yaml")).unwrap();
-        let doc = load_bytes("base.yaml", bytes, false, &Limits::default()).unwrap();
+        let doc = load_bytes("base.yaml", bytes, Syntax::Yaml, &Limits::default()).unwrap();
         doc.root.to_json()
     })
 }
@@ -264,16 +265,13 @@ fn plain_ok(s: &str) -> bool {
 
 fn check(name: &str, text: &str, json: bool) -> (Option<Document>, FileReport) {
     let limits = Limits::default();
-    match load_bytes(name, text.as_bytes().to_vec(), json, &limits) {
+    let syntax = if json { Syntax::Json } else { Syntax::Yaml };
+    match load_bytes(name, text.as_bytes().to_vec(), syntax, &limits) {
         Ok(doc) => {
-            let report = checker().check_document(
-                doc.clone(),
-                &RunOptions::default(),
-                &mut Timings::default(),
-            );
+            let report = checker().check_document(doc.clone(), None, &mut Timings::default());
             (Some(doc), report)
         }
-        Err(report) => (None, report),
+        Err(unloadable) => (None, FileReport::from(unloadable)),
     }
 }
 

@@ -19,7 +19,12 @@ fn engine() -> Engine {
 
 #[test]
 fn every_rule_passes_its_fixtures() {
-    let results = parkcheck::ruletest::run(&engine(), &root().join("fixtures/rules"));
+    let run = parkcheck::run::Run::new(
+        parkcheck::schema::Schema::bundled().unwrap(),
+        Some(engine()),
+        parkcheck::document::Limits::default(),
+    );
+    let results = parkcheck::ruletest::run(&run, &root().join("fixtures/rules"));
     let failed: Vec<_> = results.iter().filter(|r| !r.ok()).collect();
     assert!(
         failed.is_empty(),

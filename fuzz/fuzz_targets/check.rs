@@ -5,16 +5,17 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use parkcheck::check::{Checker, FileReport, RunOptions, Timings, load_bytes};
-use parkcheck::document::{Limits, Node, Pointer, Value};
+use parkcheck::document::{Limits, Node, Pointer, Syntax, Value, load_bytes};
 use parkcheck::engine::Engine;
+use parkcheck::finding::FileReport;
 use parkcheck::profile::Profile;
 use parkcheck::rulebook::{BUNDLED, load_rulebooks};
+use parkcheck::run::{Run, Timings};
 use parkcheck::schema::Schema;
 use parkcheck::source::SourceFile;
 
-fn checker() -> &'static Checker {
-    static CHECKER: OnceLock<Checker> = OnceLock::new();
+fn checker() -> &'static Run {
+    static CHECKER: OnceLock<Run> = OnceLock::new();
     CHECKER.get_or_init(|| {
         let limits = Limits::default();
         let files = BUNDLED
@@ -24,7 +25,7 @@ fn checker() -> &'static Checker {
         let rules = load_rulebooks(files, &limits).expect("bundled rulebooks load");
         let profile = Profile::bundled_default().expect("bundled profile loads");
         let engine = Engine::new(rules, profile).expect("engine");
-        Checker::with_engine(Schema::bundled().expect("schema"), engine, limits)
+        Run::new(Schema::bundled().expect("schema"), Some(engine), limits)
     })
 }
 
@@ -55,9 +56,11 @@ fuzz_target!(|data: &[u8]| {
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| matches!(b, b'{' | b'['));
     let limits = Limits::default();
-    let doc = match load_bytes("fuzz", data.to_vec(), json, &limits) {
+    let syntax = if json { Syntax::Json } else { Syntax::Yaml };
+    let doc = match load_bytes("fuzz", data.to_vec(), syntax, &limits) {
         Ok(doc) => doc,
-        Err(report) => {
+        Err(unloadable) => {
+            let report = FileReport::from(unloadable);
             assert!(report.unreadable);
             assert_eq!(report.findings.len(), 1);
             assert_report(&report);
@@ -96,6 +99,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let checker = checker();
     let mut timings = Timings::default();
-    let report = checker.check_document(doc, &RunOptions::default(), &mut timings);
+    let report = checker.check_document(doc, None, &mut timings);
     assert_report(&report);
 });

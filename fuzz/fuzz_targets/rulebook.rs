@@ -5,9 +5,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use parkcheck::check::{RunOptions, load_bytes};
-use parkcheck::document::{Document, Limits};
-use parkcheck::engine::Engine;
+use parkcheck::document::{Document, Limits, Syntax, load_bytes};
+use parkcheck::engine::{Engine, EvalOptions};
 use parkcheck::profile::Profile;
 use parkcheck::rulebook::load_rulebooks;
 
@@ -19,7 +18,7 @@ fn example() -> &'static Document {
         load_bytes(
             "example.yaml",
             EXAMPLE.as_bytes().to_vec(),
-            false,
+            Syntax::Yaml,
             &Limits::default(),
         )
         .expect("the example loads")
@@ -51,6 +50,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     if let Ok(engine) = Engine::new(rules, profile) {
-        let _ = engine.evaluate(example(), &RunOptions::default());
+        let _ = engine.evaluate(example(), &EvalOptions::default());
     }
 });

@@ -2,15 +2,19 @@
 //!
 //! YAML 1.2 (core schema) and JSON load into the same [`Node`] tree. A JSON pointer such as
 //! `/tenants/3/uscc` resolves to a node, hence to a span, hence to a line and column.
+//! [`load_bytes`] and [`load_path`] are the one way in: reading within the limits, decoding,
+//! parsing.
 
 mod decode;
 mod error;
+mod load;
 mod pointer;
 mod schema_view;
 mod yaml;
 
 pub use decode::decode;
 pub use error::{LoadError, LoadErrorKind};
+pub use load::{Syntax, Unloadable, load_bytes, load_path, read_limited, read_path};
 pub use pointer::{Pointer, escape_token};
 pub use schema_view::Tree;
 pub use yaml::parse;

@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use cel::{Context, ExecutionError, Value as Cel};
 
-use crate::check::RunOptions;
 use crate::document::{Document, Node, Pointer, Value};
 use crate::domain::size::SizeTable;
 use crate::finding::{
@@ -23,6 +22,13 @@ use crate::rulebook::load::DOCUMENT_ROOTS;
 use crate::rulebook::refs::{Path, Seg};
 use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
 use crate::text::{Text, number, precise};
+
+/// Per-evaluation choices.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Evaluate as of this date (`YYYY-MM-DD`) instead of the submission's `as_of`.
+    pub as_of: Option<String>,
+}
 
 /// The name of the size-classification table in the rulebooks.
 pub const SIZE_TABLE: &str = "size_classes";
@@ -309,7 +315,7 @@ impl Engine {
 
     /// Evaluates every rule in force for one submission.
     #[must_use]
-    pub fn evaluate(&self, doc: &Document, options: &RunOptions) -> Evaluation {
+    pub fn evaluate(&self, doc: &Document, options: &EvalOptions) -> Evaluation {
         if let Some(finding) = oversized_inner_list(doc) {
             return Evaluation {
                 findings: vec![finding],

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::FileReport;
 use crate::engine::Engine;
+use crate::finding::FileReport;
 use crate::finding::{Citation, Severity};
 use crate::text::Text;
 

@@ -8,11 +8,11 @@
 
 use std::fmt::Write as _;
 
-use super::Summary;
 use super::catalogue::{RuleInfo, catalogue};
-use crate::check::FileReport;
 use crate::engine::Engine;
+use crate::finding::FileReport;
 use crate::finding::Severity;
+use crate::run::Summary;
 use crate::text::{Lang, Text};
 
 /// Renders the annotations and the summary notice.

@@ -7,9 +7,9 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::Summary;
-use crate::check::FileReport;
+use crate::finding::FileReport;
 use crate::finding::{Finding, Severity, Suppression};
+use crate::run::Summary;
 use crate::text::{Lang, Text};
 
 /// How to draw the report.

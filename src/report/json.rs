@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::Summary;
-use crate::check::FileReport;
+use crate::finding::FileReport;
 use crate::finding::Severity;
+use crate::run::Summary;
 use crate::text::Text;
 
 #[derive(Serialize)]

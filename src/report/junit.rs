@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::Summary;
 use super::catalogue::{RuleInfo, catalogue};
-use crate::check::FileReport;
 use crate::engine::Engine;
+use crate::finding::FileReport;
 use crate::finding::{Finding, OutcomeStatus, Suppression};
+use crate::run::Summary;
 use crate::text::{Lang, Text};
 
 /// The testcase of the structure check of a readable file.

@@ -12,11 +12,11 @@ use serde_sarif::sarif::{
     ResultLevel, Run, Sarif, Suppression as SarifSuppression, Tool, ToolComponent,
 };
 
-use super::Summary;
 use super::catalogue::{RuleInfo, catalogue, fingerprint};
-use crate::check::FileReport;
 use crate::engine::Engine;
+use crate::finding::FileReport;
 use crate::finding::{Finding, Related, Severity, Suppression};
+use crate::run::Summary;
 use crate::text::{Lang, Text};
 
 /// The schema a SARIF 2.1.0 log names.

@@ -11,8 +11,9 @@ use super::{
     Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
     Rulebook, Scoring,
 };
-use crate::check::{FileReport, load_bytes};
 use crate::document::{Document, Limits, Node, Pointer, Value};
+use crate::document::{Syntax, load_bytes};
+use crate::finding::FileReport;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::schema::Schema;
 use crate::source::Span;
@@ -113,8 +114,7 @@ pub fn load_rulebooks(
     let parsed: Vec<Result<Document, FileReport>> = files
         .into_par_iter()
         .map(|(name, bytes)| {
-            let json = name.ends_with(".json");
-            let doc = load_bytes(&name, bytes, json, limits)?;
+            let doc = load_bytes(&name, bytes, Syntax::of_name(&name), limits)?;
             let structural = schema.check(&doc);
             if !structural.is_empty() {
                 return Err(FileReport::failed(doc.source, structural));

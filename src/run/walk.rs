@@ -1,10 +1,10 @@
-//! Turning the paths given on the command line into inputs.
+//! Turning the paths given to a run into inputs.
 
 use std::path::Path;
 
-use crate::check::{FileReport, Input};
-use crate::document::{LoadError, LoadErrorKind};
-use crate::source::SourceFile;
+use crate::document::{LoadError, LoadErrorKind, Unloadable};
+use crate::finding::FileReport;
+use crate::run::Input;
 
 /// Extensions of submission files searched for in directories.
 pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
@@ -80,10 +80,7 @@ pub fn inputs_excluding(path: &Path, exclude: &[String]) -> Vec<Result<Input, Fi
                 let error = LoadError::new(LoadErrorKind::Io {
                     message: error.to_string(),
                 });
-                found.push(Err(crate::check::unreadable(
-                    SourceFile::new(name, ""),
-                    &error,
-                )));
+                found.push(Err(Unloadable::unread(&name, error).into()));
             }
         }
     }
@@ -91,10 +88,9 @@ pub fn inputs_excluding(path: &Path, exclude: &[String]) -> Vec<Result<Input, Fi
         // A directory named on the command line that holds no submission is a mistake worth a
         // diagnostic (a wrong path, or a directory named like a file), not a clean run.
         let error = LoadError::new(LoadErrorKind::NoSubmissions);
-        found.push(Err(crate::check::unreadable(
-            SourceFile::new(path.display().to_string(), ""),
-            &error,
-        )));
+        found.push(Err(
+            Unloadable::unread(&path.display().to_string(), error).into()
+        ));
     }
     found
 }

@@ -1,4 +1,9 @@
-//! What a check reports: findings, each under a rule id, with the place it points at.
+//! What a check reports: findings, each under a rule id, with the place it points at, and
+//! the report of one file ([`FileReport`]).
+
+mod file;
+
+pub use file::{FileReport, Released, sort};
 
 use serde::Serialize;
 

@@ -1,0 +1,219 @@
+//! The command line: the only place that prints or exits. It parses the arguments, builds a
+//! [`Run`](parkcheck::run::Run) (or the engine, for the rule tools), renders and writes what it
+//! returns, and maps the verdict to an exit code. One file per subcommand.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod check;
+mod rules;
+mod score;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use parkcheck::engine::Engine;
+use parkcheck::finding::FileReport;
+use parkcheck::report;
+use parkcheck::run::{ConfigError, RulesSource, Summary, load_engine};
+use parkcheck::schema::SUBMISSION_SCHEMA;
+use parkcheck::text::Lang;
+
+pub use check::CheckArgs;
+pub use score::ScoreArgs;
+
+#[derive(Debug, Parser)]
+#[command(name = "parkcheck", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check submissions (files or directories; `-` reads standard input).
+    Check(CheckArgs),
+    /// Print the submission JSON Schema (for editors and the YAML language server).
+    Schema,
+    /// List, lint or test the rulebooks.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// The annual evaluation's view: per park the vetoes, deductions and per-mu figures; over
+    /// several files the set's averages (Σ ÷ Σ) and each park's coefficient.
+    Score(ScoreArgs),
+    /// Explain a rule: what it checks, why, its parameters, and examples from its fixtures.
+    Explain {
+        /// The rule id, e.g. REC-007.
+        id: String,
+        #[command(flatten)]
+        rules: RulesArgs,
+        #[command(flatten)]
+        look: LookArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// List the rules: id, title, severity, confidence, rulebook, effective dates.
+    List {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Check rulebook files (default: the rulebooks in use) and report every problem.
+    Lint {
+        /// Rulebook files; without any, the bundled rulebooks (or those of --rules).
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RulesArgs,
+        #[command(flatten)]
+        look: LookArgs,
+    },
+    /// The coverage matrix: every catalogue id, what implements it, its confidence and its
+    /// fixtures; exits 1 when an id is not implemented or lacks a passing or failing fixture.
+    Coverage {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// The directory of rule fixtures.
+        #[arg(long, default_value = "fixtures/rules")]
+        fixtures: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        look: LookArgs,
+    },
+    /// Run every rule against its fixtures (fixtures/rules/<ID>/pass*.yaml and fail*.yaml).
+    Test {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// The directory of rule fixtures.
+        #[arg(long, default_value = "fixtures/rules")]
+        fixtures: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct RulesArgs {
+    /// A directory of rulebooks to use instead of the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// A bureau profile (YAML): parameter values, severities, disabled rules.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct LookArgs {
+    /// Language of the messages (human output); JSON always carries both.
+    #[arg(long, value_enum)]
+    lang: Option<Lang>,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage error or unreadable input,
+/// 130 interrupted (SIGINT, Ctrl-C).
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+fn parse_date(text: &str) -> Result<String, String> {
+    parkcheck::domain::dates::parse_date(text).map(|_| text.to_owned())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Schema => {
+            print_out(SUBMISSION_SCHEMA);
+            ExitCode::SUCCESS
+        }
+        Command::Check(args) => check::check(&args),
+        Command::Score(args) => score::score(&args),
+        Command::Rules(command) => rules::rules(command),
+        Command::Explain { id, rules, look } => rules::explain(&id, &rules, &look),
+    }
+}
+
+const fn plain() -> LookArgs {
+    LookArgs {
+        lang: None,
+        color: Color::Auto,
+    }
+}
+
+impl RulesArgs {
+    /// The rulebooks these options name.
+    fn source(&self) -> RulesSource {
+        self.rules
+            .clone()
+            .map_or(RulesSource::Bundled, RulesSource::Dir)
+    }
+}
+
+/// Loads the rulebooks (bundled or `--rules DIR`) and the profile; on failure prints every
+/// problem and returns the exit code.
+fn engine(args: &RulesArgs, look: &LookArgs) -> Result<Engine, ExitCode> {
+    load_engine(&args.source(), args.profile.as_deref()).map_err(|e| config_failed(&e, look))
+}
+
+/// Prints why a run or an engine could not be built and gives exit code 2.
+fn config_failed(error: &ConfigError, look: &LookArgs) -> ExitCode {
+    match error {
+        ConfigError::Files(reports) => fail(reports, look),
+        ConfigError::Message(message) => {
+            eprintln!("parkcheck: {message}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}
+
+/// Prints the reports of broken configuration files and gives exit code 2.
+fn fail(reports: &[FileReport], look: &LookArgs) -> ExitCode {
+    let summary = Summary::of(reports);
+    print_out(&report::human::render(reports, &summary, style(look, None)));
+    ExitCode::from(EXIT_TROUBLE)
+}
+
+fn style(look: &LookArgs, profile_lang: Option<Lang>) -> report::human::Style {
+    let color = match look.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    report::human::Style {
+        lang: look.lang.or(profile_lang).unwrap_or_default(),
+        color,
+        width,
+        show_passed: false,
+    }
+}
+
+/// Prints to stdout; a closed pipe (`parkcheck … | head`) is not an error worth a panic.
+fn print_out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}

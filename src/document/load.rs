@@ -1,0 +1,171 @@
+//! From bytes to a [`Document`]: reading within the size limit, decoding, and parsing in the
+//! syntax the input's name calls for. Every front end and every file kind (submissions,
+//! rulebooks, profiles, waivers, baselines) loads through here, so the limits and the
+//! diagnostics are the same wherever the bytes come from.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::document::{Document, Limits, LoadError, LoadErrorKind, decode};
+use crate::source::{SourceFile, Span};
+
+/// The syntax an input is parsed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// YAML 1.2 (core schema).
+    Yaml,
+    /// Strict JSON (RFC 8259): no comments, no trailing commas, no YAML-isms.
+    Json,
+}
+
+impl Syntax {
+    /// The syntax a file name calls for: `.json` is JSON, anything else YAML.
+    #[must_use]
+    pub fn of_name(name: &str) -> Self {
+        if Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            Self::Json
+        } else {
+            Self::Yaml
+        }
+    }
+}
+
+/// An input that could not be loaded: what could be read of it (for the snippet of the
+/// diagnostic; empty when nothing could) and why.
+#[derive(Debug, Clone)]
+pub struct Unloadable {
+    pub source: SourceFile,
+    pub error: LoadError,
+}
+
+impl Unloadable {
+    /// An input of which nothing could be read.
+    #[must_use]
+    pub fn unread(name: &str, error: LoadError) -> Self {
+        Self {
+            source: SourceFile::new(name, ""),
+            error,
+        }
+    }
+}
+
+/// Reads and parses the file at `path`, in the syntax its name calls for.
+///
+/// # Errors
+/// Why the file cannot be used: unreadable, too large, not UTF-8, or not parseable.
+pub fn load_path(path: &Path, limits: &Limits) -> Result<Document, Unloadable> {
+    let name = path.display().to_string();
+    let bytes = read_path(path, limits).map_err(|e| Unloadable::unread(&name, e))?;
+    load_bytes(&name, bytes, Syntax::of_name(&name), limits)
+}
+
+/// Decodes and parses an input's bytes in `syntax`.
+///
+/// # Errors
+/// As [`load_path`]; the size limit is checked here too, for bytes that did not come through
+/// [`read_path`] or [`read_limited`].
+pub fn load_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    syntax: Syntax,
+    limits: &Limits,
+) -> Result<Document, Unloadable> {
+    let size = bytes.len() as u64;
+    if size > limits.max_file_size {
+        let error = LoadError::new(LoadErrorKind::TooLarge {
+            size,
+            limit: limits.max_file_size,
+        });
+        return Err(Unloadable::unread(name, error));
+    }
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err((error, lossy)) => {
+            return Err(Unloadable {
+                source: SourceFile::new(name, lossy),
+                error,
+            });
+        }
+    };
+    let source = SourceFile::new(name, text);
+    if syntax == Syntax::Json {
+        if let Err(error) = strict_json(&source, limits) {
+            return Err(Unloadable { source, error });
+        }
+    }
+    match Document::parse(source.clone(), limits) {
+        Ok(doc) => Ok(doc),
+        Err(error) => Err(Unloadable { source, error }),
+    }
+}
+
+/// Reads a regular file, refusing one larger than the limit before reading it.
+///
+/// # Errors
+/// Not found, not a regular file, unreadable, or too large.
+pub fn read_path(path: &Path, limits: &Limits) -> Result<Vec<u8>, LoadError> {
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(LoadError::new(LoadErrorKind::NotAFile));
+    }
+    let limit = limits.max_file_size;
+    if meta.len() > limit {
+        return Err(LoadError::new(LoadErrorKind::TooLarge {
+            size: meta.len(),
+            limit,
+        }));
+    }
+    // `take` also guards a file that grows between the check and the read.
+    read_limited(File::open(path).map_err(io)?, limits)
+}
+
+/// Reads a stream (standard input, an upload) up to the size limit.
+///
+/// # Errors
+/// A read error, or more bytes than the limit (at most one byte past it is read).
+pub fn read_limited(reader: impl Read, limits: &Limits) -> Result<Vec<u8>, LoadError> {
+    let limit = limits.max_file_size;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let size = bytes.len() as u64;
+    if size > limit {
+        return Err(LoadError::new(LoadErrorKind::TooLarge { size, limit }));
+    }
+    Ok(bytes)
+}
+
+fn io(e: std::io::Error) -> LoadError {
+    LoadError::new(LoadErrorKind::Io {
+        message: e.to_string(),
+    })
+}
+
+/// JSON inputs must be strict JSON (no comments, no YAML-isms); `serde_json` checks that fast
+/// and its nesting limit (128) stops deep input before the YAML parser sees it.
+fn strict_json(source: &SourceFile, limits: &Limits) -> Result<(), LoadError> {
+    let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(source.text()) else {
+        return Ok(());
+    };
+    let offset = source.offset_of(e.line(), e.column());
+    let message = e.to_string();
+    let kind = if message.starts_with("recursion limit exceeded") {
+        LoadErrorKind::TooDeep {
+            limit: limits.max_depth,
+        }
+    } else {
+        // serde_json appends " at line L column C"; the report shows the position itself.
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_owned();
+        LoadErrorKind::Syntax { message }
+    };
+    Err(LoadError::new(kind).with_span(Span::empty(offset)))
+}
