@@ -12,6 +12,7 @@ pub mod document;
 pub mod domain;
 pub mod engine;
 pub mod explain;
+pub mod expr;
 pub mod facts;
 pub mod finding;
 pub mod output;

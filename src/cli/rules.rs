@@ -6,13 +6,12 @@ use std::process::ExitCode;
 
 use parkcheck::document::{Limits, read_path};
 use parkcheck::rulebook::load_rulebooks;
-use parkcheck::run::{Run, load_rules, unread};
-use parkcheck::schema::Schema;
+use parkcheck::run::{Run, RunConfig, load_rules, unread};
 use parkcheck::{explain, ruletest};
 
 use super::{
-    EXIT_FINDINGS, EXIT_TROUBLE, Format, LookArgs, RulesArgs, RulesCommand, engine, fail, plain,
-    print_out,
+    EXIT_FINDINGS, EXIT_TROUBLE, Format, LookArgs, RulesArgs, RulesCommand, config_failed, engine,
+    fail, plain, print_out,
 };
 
 pub fn rules(command: RulesCommand) -> ExitCode {
@@ -65,18 +64,15 @@ fn coverage(rules: &RulesArgs, fixtures: &Path, format: Format, look: &LookArgs)
 
 /// Every rule against its fixtures, each fixture checked by a run of the schema and the rules.
 fn test(rules: &RulesArgs, fixtures: &Path) -> ExitCode {
-    let engine = match engine(rules, &plain()) {
-        Ok(engine) => engine,
-        Err(code) => return code,
+    let config = RunConfig {
+        rules: rules.source(),
+        profile: rules.profile.clone(),
+        ..RunConfig::default()
     };
-    let schema = match Schema::bundled() {
-        Ok(schema) => schema,
-        Err(error) => {
-            eprintln!("parkcheck: {error}");
-            return ExitCode::from(EXIT_TROUBLE);
-        }
+    let run = match Run::from_config(&config) {
+        Ok(run) => run,
+        Err(error) => return config_failed(&error, &plain()),
     };
-    let run = Run::new(schema, Some(engine), Limits::default());
     let results = ruletest::run(&run, fixtures);
     print_out(&ruletest::render(&results));
     if results.iter().all(ruletest::RuleResult::ok) {

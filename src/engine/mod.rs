@@ -1,10 +1,7 @@
 //! The rules engine: selects the rules in force, binds what they read, evaluates them with
 //! CEL and turns failures into findings with their source and calculation.
 
-pub mod bind;
-pub mod fast;
 mod files;
-pub mod functions;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -13,13 +10,15 @@ use cel::{Context, ExecutionError, Value as Cel};
 
 use crate::document::{Document, Node, Pointer, Value};
 use crate::domain::size::SizeTable;
+use crate::expr::DOCUMENT_ROOTS;
+use crate::expr::functions::{self, as_number};
+use crate::expr::refs::{Path, Seg};
+use crate::expr::{FILES, bind, fast};
 use crate::finding::{
     Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Severity,
     Trace, TraceInput,
 };
 use crate::profile::Profile;
-use crate::rulebook::load::DOCUMENT_ROOTS;
-use crate::rulebook::refs::{Path, Seg};
 use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
 use crate::text::{Text, number, precise};
 
@@ -37,8 +36,11 @@ pub const SIZE_TABLE: &str = "size_classes";
 /// exactly 1.2 computed through divisions is not 1.1999999999999997.
 const METRIC_DECIMALS: i32 = 9;
 
-/// The variable holding what was found at the attachments' paths (see `files.rs`).
-pub const FILES: &str = "files";
+impl fast::Params for BTreeMap<String, EffectiveParam> {
+    fn value(&self, name: &str) -> Option<&ParamValue> {
+        self.get(name).map(|p| &p.value)
+    }
+}
 
 /// A parameter after the profile: value, provenance.
 #[derive(Debug, Clone)]
@@ -344,7 +346,7 @@ impl Engine {
         let mut ctx = Context::with_env(Arc::clone(&self.env));
         // Registration only fails on a name clash, which the tests rule out.
         let _ = functions::register(&mut ctx, Arc::clone(&self.sizes));
-        register_extras(&mut ctx);
+        functions::register_extras(&mut ctx);
         ctx.add_variable_from_value("params", self.params_value.clone());
         if self.reads_files {
             if let Some(files) = files::bind(doc) {
@@ -518,64 +520,6 @@ impl Engine {
     }
 }
 
-/// The engine's own functions beside the domain ones: `sum`, `uscc_problem`, `uscc_problem_zh`.
-fn register_extras(ctx: &mut Context<'_, '_>) {
-    // Registration only fails on a name clash with CEL's standard library, which the tests rule out.
-    let _ = ctx.add_function("sum", sum);
-    let _ = ctx.add_function("uscc_problem", |code: Arc<String>| {
-        crate::domain::uscc::uscc_problem(&code).map_or_else(String::new, |p| p.to_string())
-    });
-    let _ = ctx.add_function("uscc_problem_zh", |code: Arc<String>| {
-        crate::domain::uscc::uscc_problem(&code).map_or_else(String::new, |p| p.zh())
-    });
-}
-
-/// `sum(list)`: the sum of a list of numbers (CEL has no such built-in); `0.0` for an empty list.
-fn sum(args: cel::extractors::Arguments) -> Result<Cel, ExecutionError> {
-    let [Cel::List(items)] = args.0.as_slice() else {
-        return Err(ExecutionError::function_error(
-            "sum",
-            "expects one list of numbers",
-        ));
-    };
-    items
-        .iter()
-        .try_fold(0.0, |acc, item| match as_number(item) {
-            Some(n) => Ok(acc + n),
-            None => Err(ExecutionError::function_error(
-                "sum",
-                format!("not a number: {item:?}"),
-            )),
-        })
-        .map(Cel::Float)
-}
-
-/// The functions an expression may call: CEL's standard global functions, the domain
-/// functions, and `sum`. (Methods such as `x.contains(y)` and operators are not listed.)
-pub const FUNCTIONS: &[&str] = &[
-    "size",
-    "int",
-    "uint",
-    "double",
-    "string",
-    "bool",
-    "bytes",
-    "type",
-    "dyn",
-    "has",
-    "sum",
-    "uscc_problem",
-    "uscc_problem_zh",
-    "uscc_valid",
-    "size_class",
-    "size_explain",
-    "size_explain_zh",
-    "size_missing",
-    "days_between",
-    "years_between",
-    "mu_to_m2",
-];
-
 /// A cel scope with item `index` of `list` as `it` (bound now if it was not yet).
 fn item_scope<'c, 'v, 'd: 'v>(
     ctx: &'c Context<'c, 'v>,
@@ -615,15 +559,6 @@ fn round(v: f64) -> f64 {
         (v * scale).round() / scale
     } else {
         v
-    }
-}
-
-fn as_number(value: &Cel) -> Option<f64> {
-    match value {
-        Cel::Float(f) => Some(*f),
-        Cel::Int(i) => Some(*i as f64),
-        Cel::UInt(u) => Some(*u as f64),
-        _ => None,
     }
 }
 
@@ -1272,60 +1207,5 @@ fn flow(node: &Node) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every function the loader accepts exists at run time.
-    #[test]
-    fn listed_functions_are_callable() {
-        let mut ctx = Context::with_env(Arc::new(cel::Env::stdlib()));
-        functions::register(
-            &mut ctx,
-            Arc::new(SizeTable::from_json(&serde_json::json!([])).unwrap()),
-        )
-        .unwrap();
-        register_extras(&mut ctx);
-        let calls = [
-            ("size", "size([1])"),
-            ("int", "int(1.5)"),
-            ("uint", "uint(1)"),
-            ("double", "double(1)"),
-            ("string", "string(1)"),
-            ("bool", "bool('true')"),
-            ("bytes", "bytes('a')"),
-            ("type", "type(1)"),
-            ("dyn", "dyn(1)"),
-            ("has", "has({'a': 1}.a)"),
-            ("sum", "sum([1.0])"),
-            ("uscc_valid", "uscc_valid('x')"),
-            ("uscc_problem", "uscc_problem('x')"),
-            ("uscc_problem_zh", "uscc_problem_zh('x')"),
-            ("days_between", "days_between('2020-01-01', '2020-01-02')"),
-            ("years_between", "years_between('2020-01-01', '2021-01-02')"),
-            ("mu_to_m2", "mu_to_m2(1.0)"),
-            ("size_class", "size_class({'sector': 'x'})"),
-            ("size_explain", "size_explain({'sector': 'x'})"),
-            ("size_explain_zh", "size_explain_zh({'sector': 'x'})"),
-            ("size_missing", "size_missing({'sector': 'x'})"),
-        ];
-        for name in FUNCTIONS {
-            assert!(
-                calls.iter().any(|(n, _)| n == name),
-                "{name} is not exercised here"
-            );
-        }
-        for (name, call) in calls {
-            let result = cel::Program::compile(call).unwrap().execute(&ctx);
-            // The size functions answer "not applicable" for a sector the (empty) table lacks.
-            let ok = match &result {
-                Ok(_) => true,
-                Err(e) => e.to_string().contains("not applicable"),
-            };
-            assert!(ok, "{name}: {result:?}");
-        }
     }
 }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::refs::{self, Path};
 use super::shape;
 use super::{
     Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
@@ -13,6 +12,8 @@ use super::{
 };
 use crate::document::{Document, Limits, Node, Pointer, Value};
 use crate::document::{Syntax, load_bytes};
+use crate::expr::refs::{self, Path};
+use crate::expr::{DOCUMENT_ROOTS, FILES, FUNCTIONS};
 use crate::finding::FileReport;
 use crate::finding::{Confidence, Finding, Severity};
 use crate::schema::Schema;
@@ -21,27 +22,6 @@ use crate::text::Text;
 
 /// The rule id of problems in rulebooks.
 pub const RULEBOOK_RULE: &str = "RULEBOOK";
-
-/// The top-level fields of a submission: the names an expression may start from.
-pub const DOCUMENT_ROOTS: &[&str] = &[
-    "format",
-    "kind",
-    "as_of",
-    "park",
-    "land",
-    "investment",
-    "buildings",
-    "facilities",
-    "services",
-    "operator",
-    "safety",
-    "reporting",
-    "tenants",
-    "totals",
-    "star_application",
-    "attachments",
-    "declaration",
-];
 
 /// The longest nesting of brackets accepted in an expression (the CEL parser recurses). The
 /// rulebook schema bounds an expression's length (4096 characters); [`shape`] bounds the depth
@@ -293,7 +273,7 @@ fn compile(doc: &Book<'_>, pointer: &Pointer, errors: &mut Vec<Finding>) -> Opti
             Some(Expr {
                 text: text.clone(),
                 span: node.span,
-                fast: crate::engine::fast::compile(program.expression()).map(Arc::new),
+                fast: crate::expr::fast::compile(program.expression()).map(Arc::new),
                 program,
                 paths,
             })
@@ -796,7 +776,7 @@ fn check_refs(
     errors: &mut Vec<Finding>,
 ) {
     for function in refs::functions(expr.program.expression()) {
-        if !crate::engine::FUNCTIONS.contains(&function.as_str()) {
+        if !FUNCTIONS.contains(&function.as_str()) {
             errors.push(located(
                 Text::new(
                     format!("未知函数「{function}」"),
@@ -809,7 +789,7 @@ fn check_refs(
     for path in &expr.paths {
         let known_root = DOCUMENT_ROOTS.contains(&path.root.as_str())
             || path.root == "params"
-            || path.root == crate::engine::FILES
+            || path.root == FILES
             || (may_use_metrics && path.root == "metrics")
             || (in_loop && path.root == "it");
         if !known_root {

@@ -7,12 +7,11 @@
 
 mod bundled;
 pub mod load;
-pub mod refs;
 pub mod shape;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
+pub use crate::expr::{Expr, ParamValue};
 pub use bundled::BUNDLED;
 pub use load::{RuleSet, load_rulebooks};
 
@@ -20,39 +19,6 @@ use crate::document::Pointer;
 use crate::finding::{Confidence, Severity};
 use crate::source::{SourceFile, Span};
 use crate::text::Text;
-use refs::Path;
-
-/// A compiled CEL expression, its text, where it was written and what it reads.
-#[derive(Clone)]
-pub struct Expr {
-    pub text: String,
-    pub span: Span,
-    pub program: Arc<cel::Program>,
-    /// The same expression for the engine's fast path, when all of it is in its subset.
-    pub fast: Option<Arc<crate::engine::fast::Program>>,
-    pub paths: Vec<Path>,
-}
-
-impl std::fmt::Debug for Expr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Expr")
-            .field("text", &self.text)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Expr {
-    /// The names of `root.x` reads, e.g. the parameters (`root = "params"`) it uses.
-    pub fn names_under<'a>(&'a self, root: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.paths
-            .iter()
-            .filter(move |p| p.root == root)
-            .filter_map(|p| match p.segs.first() {
-                Some(refs::Seg::Field(name)) => Some(name.as_str()),
-                _ => None,
-            })
-    }
-}
 
 /// Dates a rule or rulebook is in force, inclusive; `YYYY-MM-DD` strings compare as dates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,47 +42,6 @@ impl Effective {
             self.from.as_deref().unwrap_or("…"),
             self.until.as_deref().unwrap_or("")
         )
-    }
-}
-
-/// A parameter's value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamValue {
-    Number(f64),
-    Text(String),
-    List(Vec<String>),
-}
-
-impl ParamValue {
-    /// A parameter value as written in a rulebook or profile (the schemas allow a number, a
-    /// text or a list of texts).
-    #[must_use]
-    pub fn from_node(node: Option<&crate::document::Node>) -> Self {
-        use crate::document::Value;
-        match node.map(|n| &n.value) {
-            Some(Value::Int(i)) => Self::Number(*i as f64),
-            Some(Value::Float(f)) => Self::Number(*f),
-            Some(Value::Seq(items)) => Self::List(
-                items
-                    .iter()
-                    .filter_map(|i| match &i.value {
-                        Value::Str(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            Some(Value::Str(s)) => Self::Text(s.clone()),
-            _ => Self::Text(String::new()),
-        }
-    }
-
-    #[must_use]
-    pub fn display(&self) -> String {
-        match self {
-            Self::Number(n) => crate::text::number(*n),
-            Self::Text(t) => t.clone(),
-            Self::List(items) => items.join("、"),
-        }
     }
 }
 

@@ -13,7 +13,7 @@
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr};
 
-use super::load::DOCUMENT_ROOTS;
+use crate::expr::DOCUMENT_ROOTS;
 use crate::text::Text;
 
 /// The deepest syntax tree accepted. The bundled rulebooks stay under 20.

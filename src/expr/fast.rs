@@ -35,8 +35,7 @@ use cel::common::ast::{Expr as Ast, IdedExpr, LiteralValue, operators};
 use crate::document::{Node, Value, same_key};
 use crate::domain::size::{Figure, Figures, SizeClass, SizeTable};
 use crate::domain::{dates, units, uscc};
-use crate::rulebook::ParamValue;
-use crate::rulebook::load::DOCUMENT_ROOTS;
+use crate::expr::{DOCUMENT_ROOTS, ParamValue};
 use crate::text::Text;
 
 /// An expression compiled for the fast path.
@@ -265,6 +264,17 @@ fn op(expr: &IdedExpr) -> Option<Op> {
     })
 }
 
+/// The parameters an expression reads (`params.x`): their values after the profile.
+pub trait Params: Sync + std::fmt::Debug {
+    fn value(&self, name: &str) -> Option<&ParamValue>;
+}
+
+impl Params for BTreeMap<String, ParamValue> {
+    fn value(&self, name: &str) -> Option<&ParamValue> {
+        self.get(name)
+    }
+}
+
 /// What an expression is evaluated against.
 #[derive(Debug)]
 pub struct Scope<'a> {
@@ -272,7 +282,7 @@ pub struct Scope<'a> {
     pub root: &'a Node,
     /// The current item, inside a `for_each` check or an `over` metric.
     pub item: Option<&'a Node>,
-    pub params: &'a BTreeMap<String, super::EffectiveParam>,
+    pub params: &'a dyn Params,
     /// The metrics computed so far (those that could not be are not variables for cel either).
     pub metrics: &'a BTreeMap<String, Result<f64, Text>>,
     pub sizes: &'a SizeTable,
@@ -390,7 +400,7 @@ fn eval<'a>(op: &'a Op, scope: &Scope<'a>) -> Option<Val<'a>> {
         Op::List(items) => Val::Literals(items),
         Op::Item => Val::of_node(scope.item?),
         Op::Root(name) => Val::of_node(name.find(scope.root)?),
-        Op::Param(name) => match &scope.params.get(name)?.value {
+        Op::Param(name) => match scope.params.value(name)? {
             ParamValue::Number(n) => Val::Double(*n),
             ParamValue::Text(t) => Val::Str(t),
             ParamValue::List(items) => Val::Strings(items),
@@ -693,7 +703,7 @@ mod tests {
             &Limits::default(),
         )
         .unwrap();
-        let params = BTreeMap::new();
+        let params: BTreeMap<String, ParamValue> = BTreeMap::new();
         let metrics = BTreeMap::new();
         let sizes = std::sync::Arc::new(SizeTable::from_json(&serde_json::json!([])).unwrap());
         let scope = Scope {
@@ -704,8 +714,8 @@ mod tests {
             sizes: &sizes,
         };
         let mut ctx = cel::Context::default();
-        crate::engine::functions::register(&mut ctx, std::sync::Arc::clone(&sizes)).unwrap();
-        ctx.add_variable_as_val("land", super::super::bind::full(root.get("land").unwrap()));
+        crate::expr::functions::register(&mut ctx, std::sync::Arc::clone(&sizes)).unwrap();
+        ctx.add_variable_as_val("land", crate::expr::bind::full(root.get("land").unwrap()));
         let decided = [
             ("land.a == 3", true),
             ("land.a == 3.0", true),

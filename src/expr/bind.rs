@@ -15,7 +15,7 @@ use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 
 use crate::document::{Document, Node, Pointer, Value};
-use crate::rulebook::refs::{Path, Seg};
+use crate::expr::refs::{Path, Seg};
 
 /// A bound value: CEL's own types, borrowing the submission's strings (nothing is copied).
 pub type Bound<'a> = Box<dyn Val + 'a>;
