@@ -13,7 +13,7 @@ use crate::engine::Engine;
 use crate::finding::FileReport;
 use crate::finding::Severity;
 use crate::run::Summary;
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, visible, visible_inline};
 
 /// Renders the annotations and the summary notice.
 #[must_use]
@@ -72,17 +72,20 @@ pub fn render(
     out
 }
 
-/// One workflow command: `::name key=value,…::data`, escaped as GitHub's toolkit escapes them.
+/// One workflow command: `::name key=value,…::data`, escaped as GitHub's toolkit escapes them,
+/// after every control or bidi character from an input is made visible (a log shows ESC
+/// sequences as colours and moves).
 fn command_line(name: &str, properties: &[(&str, String)], data: &str) -> String {
     let properties: Vec<String> = properties
         .iter()
-        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .map(|(k, v)| format!("{k}={}", escape_property(&visible_inline(v))))
         .collect();
+    let data = visible(data);
     let space = if properties.is_empty() { "" } else { " " };
     format!(
         "::{name}{space}{}::{}\n",
         properties.join(","),
-        escape_data(data)
+        escape_data(&data)
     )
 }
 
@@ -109,6 +112,14 @@ mod tests {
         assert_eq!(
             command_line("error", &[("file", "a,b.yaml".to_owned())], "x::y"),
             "::error file=a%2Cb.yaml::x::y\n"
+        );
+        assert_eq!(
+            command_line(
+                "error",
+                &[("file", "a\u{1b}b".to_owned())],
+                "\u{1b}[2Jx\u{202e}\ny"
+            ),
+            "::error file=a␛b::␛[2Jx\\u{202e}%0Ay\n"
         );
     }
 }

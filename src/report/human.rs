@@ -10,7 +10,8 @@ use miette::{
 use crate::finding::FileReport;
 use crate::finding::{Finding, Severity, Suppression};
 use crate::run::Summary;
-use crate::text::{Lang, Text};
+use crate::source::Span;
+use crate::text::{Lang, Text, VisibleSource, visible, visible_inline};
 
 /// How to draw the report.
 #[derive(Debug, Clone, Copy)]
@@ -22,10 +23,15 @@ pub struct Style {
     pub show_passed: bool,
 }
 
+/// One finding as drawn: its texts made safe for a terminal ([`visible`]), its span in the
+/// safe copy of the source.
 struct Rendered<'a> {
     finding: &'a Finding,
+    message: String,
+    help: Option<String>,
+    label: String,
+    span: Option<Span>,
     source: NamedSource<std::sync::Arc<str>>,
-    lang: Lang,
     /// Whether to draw the source snippet (not for lines too long to read).
     snippet: bool,
 }
@@ -62,7 +68,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message.render(self.lang))
+        f.write_str(&self.message)
     }
 }
 
@@ -82,34 +88,33 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
+        self.help
             .as_ref()
-            .map(|h| Box::new(h.render(self.lang)) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.finding
-            .span
+        self.span
             .filter(|_| self.snippet)
             .map(|_| &self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.finding.span.filter(|_| self.snippet)?;
-        let label = match &self.finding.label {
-            Some(label) => format!("{}: {}", self.finding.rule, inline(label, self.lang)),
-            None => self.finding.rule.clone(),
-        };
+        let span = self.span.filter(|_| self.snippet)?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(label), span),
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), span),
         )))
     }
 }
 
-/// One line in the chosen language(s): `中文 / English` when both.
+/// One line in the chosen language(s): `中文 / English` when both; made safe for a terminal.
 fn inline(text: &Text, lang: Lang) -> String {
-    text.render_inline(lang)
+    visible_inline(&text.render_inline(lang)).into_owned()
+}
+
+/// A name or value from an input, on one line and safe for a terminal.
+fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    visible_inline(text)
 }
 
 /// Renders every finding of every file, then the summary.
@@ -125,31 +130,56 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
         .with_links(false);
     let mut out = String::new();
     for report in reports {
-        let source = NamedSource::new(report.source.name(), report.source.shared_text());
+        let drawn: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.suppression.is_none())
+            .collect();
+        let show_outcomes = style.show_passed && !report.outcomes.is_empty();
+        if drawn.is_empty() && !show_outcomes {
+            continue;
+        }
+        // What is drawn of the file is made safe for a terminal: a control character or a bidi
+        // override in a submission is shown (`␛`, `\u{202e}`), never sent; spans are moved onto
+        // the same characters of the safe copy.
+        let name = safe(report.source.name()).into_owned();
+        let safe_source = VisibleSource::of(report.source.text());
+        let text = safe_source
+            .as_ref()
+            .map_or_else(|| report.source.shared_text(), |s| s.text.as_str().into());
+        let map = |span: Span| match &safe_source {
+            Some(s) => Span::new(s.map(span.start), s.map(span.end)),
+            None => span,
+        };
+        let source = NamedSource::new(name.clone(), text);
         // Waived and baselined findings are listed compactly below, not drawn.
-        for finding in report.findings.iter().filter(|f| f.suppression.is_none()) {
+        for finding in drawn {
             let snippet = finding
                 .span
                 .is_some_and(|span| drawable(report.source.text(), span));
             let rendered = Rendered {
                 finding,
+                message: visible(&finding.message.render(style.lang)).into_owned(),
+                help: finding
+                    .help
+                    .as_ref()
+                    .map(|h| visible(&h.render(style.lang)).into_owned()),
+                label: match &finding.label {
+                    Some(label) => format!("{}: {}", finding.rule, inline(label, style.lang)),
+                    None => finding.rule.clone(),
+                },
+                span: finding.span.map(map),
                 source: source.clone(),
-                lang: style.lang,
                 snippet,
             };
             match finding.span {
                 None => {
-                    out.push_str(report.source.name());
+                    out.push_str(&name);
                     out.push_str(":\n");
                 }
                 Some(span) if !snippet => {
                     let at = report.source.line_col(span.start);
-                    out.push_str(&format!(
-                        "{}:{}:{}:\n",
-                        report.source.name(),
-                        at.line,
-                        at.column
-                    ));
+                    out.push_str(&format!("{name}:{}:{}:\n", at.line, at.column));
                 }
                 Some(_) => {}
             }
@@ -183,15 +213,16 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
         };
         let label = inline(&Text::new("依据", "source"), lang);
         out.push_str(&format!(
-            "  {label}: {document} {} [{}]\n",
-            c.clause,
+            "  {label}: {} {} [{}]\n",
+            safe(&document),
+            safe(&c.clause),
             inline(&confidence, lang)
         ));
     }
     for r in &finding.related {
         let at = match (r.line, r.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", r.file),
-            _ => r.file.clone(),
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", safe(&r.file)),
+            _ => safe(&r.file).into_owned(),
         };
         out.push_str(&format!(
             "  {}: {at}  {}\n",
@@ -210,20 +241,25 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
                 let at = input
                     .pointer
                     .as_ref()
-                    .map_or(String::new(), |p| format!("  ({p})"));
-                out.push_str(&format!("      {} = {}{at}\n", input.path, input.value));
+                    .map_or(String::new(), |p| format!("  ({})", safe(p.as_str())));
+                out.push_str(&format!(
+                    "      {} = {}{at}\n",
+                    safe(&input.path),
+                    safe(&input.value)
+                ));
             }
-            out.push_str(&format!("      {} = {}\n", m.name, m.result));
+            out.push_str(&format!("      {} = {}\n", safe(&m.name), safe(&m.result)));
         }
         for p in &trace.params {
             let confidence = Text::new(p.confidence.zh(), p.confidence.as_str());
             let unit = p.unit.as_deref().unwrap_or("");
             out.push_str(&format!(
-                "    {} = {}{unit} [{}] {}\n",
-                p.name,
-                p.value,
+                "    {} = {}{} [{}] {}\n",
+                safe(&p.name),
+                safe(&p.value),
+                safe(unit),
                 inline(&confidence, lang),
-                p.source
+                safe(&p.source)
             ));
         }
     }
@@ -252,8 +288,8 @@ fn waived(reports: &[FileReport], lang: Lang) -> String {
                 let at = report.source.line_col(s.start);
                 format!(":{}:{}", at.line, at.column)
             });
-            let mut approval = vec![approved_by.clone()];
-            approval.extend(document.clone());
+            let mut approval = vec![safe(approved_by).into_owned()];
+            approval.extend(document.as_deref().map(|d| safe(d).into_owned()));
             if let Some(date) = expires {
                 approval.push(inline(
                     &Text::new(format!("有效期至 {date}"), format!("until {date}")),
@@ -261,9 +297,11 @@ fn waived(reports: &[FileReport], lang: Lang) -> String {
                 ));
             }
             out.push_str(&format!(
-                "  {} {}{place} ({waiver})\n    {reason} — {}\n",
+                "  {} {}{place} ({})\n    {} — {}\n",
                 f.rule,
-                report.source.name(),
+                safe(report.source.name()),
+                safe(waiver),
+                safe(reason),
                 approval.join(", ")
             ));
         }
@@ -295,7 +333,12 @@ fn resolved(summary: &Summary, lang: Lang) -> String {
         } else {
             format!(" {}", e.pointer)
         };
-        out.push_str(&format!("  {} {}{at}\n", e.rule, e.file));
+        out.push_str(&format!(
+            "  {} {}{}\n",
+            safe(&e.rule),
+            safe(&e.file),
+            safe(&at)
+        ));
     }
     out.push('\n');
     out
@@ -304,7 +347,7 @@ fn resolved(summary: &Summary, lang: Lang) -> String {
 /// `--show-passed`: what each rule in force concluded for this file.
 fn outcomes(report: &FileReport, lang: Lang) -> String {
     use crate::finding::OutcomeStatus;
-    let mut out = format!("{}:\n", report.source.name());
+    let mut out = format!("{}:\n", safe(report.source.name()));
     for o in &report.outcomes {
         let line = match &o.status {
             OutcomeStatus::Passed => inline(&Text::new("通过", "passed"), lang),
@@ -380,7 +423,6 @@ pub(crate) fn summary_line(s: &Summary) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
 
     #[test]
     fn long_lines_are_not_drawn() {

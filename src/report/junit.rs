@@ -2,7 +2,9 @@
 //! test-report actions of GitHub) show. One `<testsuite>` per file, one `<testcase>` per file
 //! and rule: the rule passed (success), found something (`<failure>`, one line per finding), did
 //! not apply (`<skipped>` with the reason), or the file could not be read (`<error>`). Writing
-//! and escaping are `quick-junit`'s (nextest's JUnit writer).
+//! and escaping are `quick-junit`'s (nextest's JUnit writer); every text from an input is made
+//! visible first (`text::visible`): XML 1.0 cannot hold most control characters at all, and a
+//! CI tab shows the rest to a person.
 
 use std::time::Duration;
 
@@ -13,7 +15,7 @@ use crate::engine::Engine;
 use crate::finding::FileReport;
 use crate::finding::{Finding, OutcomeStatus, Suppression};
 use crate::run::Summary;
-use crate::text::{Lang, Text};
+use crate::text::{Lang, Text, visible, visible_inline};
 
 /// The testcase of the structure check of a readable file.
 const STRUCTURE: &str = "SCHEMA";
@@ -38,7 +40,7 @@ pub fn render(
 
 fn suite(report: &FileReport, rules: &[RuleInfo], lang: Lang) -> TestSuite {
     let file = report.source.name();
-    let mut suite = TestSuite::new(file);
+    let mut suite = TestSuite::new(visible_inline(file).into_owned());
     suite.set_time(Duration::ZERO);
     // The rules evaluated for the file, in rulebook order, then the ids only findings carry.
     let mut ids: Vec<&str> = Vec::new();
@@ -64,8 +66,8 @@ fn suite(report: &FileReport, rules: &[RuleInfo], lang: Lang) -> TestSuite {
             Some(rule) => format!("{id} {}", rule.title.render_inline(lang)),
             None => id.to_owned(),
         };
-        let mut case = TestCase::new(name, status);
-        case.set_classname(file);
+        let mut case = TestCase::new(visible_inline(&name).into_owned(), status);
+        case.set_classname(visible_inline(file).into_owned());
         case.set_time(Duration::ZERO);
         let waived: Vec<String> = findings
             .iter()
@@ -73,7 +75,7 @@ fn suite(report: &FileReport, rules: &[RuleInfo], lang: Lang) -> TestSuite {
             .map(|f| describe(report, f, lang))
             .collect();
         if !waived.is_empty() {
-            case.set_system_out(waived.join("\n"));
+            case.set_system_out(visible(&waived.join("\n")).into_owned());
         }
         suite.add_test_case(case);
     }
@@ -107,16 +109,16 @@ fn status(
             );
             format!("{first}{}", more.render_inline(lang))
         };
-        status.set_message(message);
+        status.set_message(visible_inline(&message).into_owned());
         status.set_type(worst.as_str());
         let description: Vec<String> = counted.iter().map(|f| describe(report, f, lang)).collect();
-        status.set_description(description.join("\n\n"));
+        status.set_description(visible(&description.join("\n\n")).into_owned());
         return status;
     }
     match outcome {
         Some(OutcomeStatus::NotApplicable(reason)) => {
             let mut status = TestCaseStatus::skipped();
-            status.set_message(reason.render_inline(lang));
+            status.set_message(visible_inline(&reason.render_inline(lang)).into_owned());
             status
         }
         _ => TestCaseStatus::success(),
