@@ -17,7 +17,8 @@ pub fn hold_writes() -> MutexGuard<'static, ()> {
 
 /// Writes `contents` to `path` by writing a temporary file in the same directory and renaming
 /// it over `path`: readers see the old file or the new one, never a part. Writes are serialised
-/// with [`hold_writes`].
+/// with [`hold_writes`]. The file gets the mode of the file it replaces, or, when new, the mode
+/// any program's new file gets (`0666` less the umask) — not the temporary file's `0600`.
 ///
 /// # Errors
 /// Any I/O error creating, writing, syncing or renaming the temporary file; `path` is then
@@ -28,10 +29,19 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::Builder::new()
-        .prefix(".parkcheck-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".parkcheck-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed to open(2), which applies the umask, as for any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(dir)?;
+    // The mode of the file replaced, set before anything is written.
+    if let Ok(meta) = std::fs::metadata(path) {
+        file.as_file().set_permissions(meta.permissions())?;
+    }
     file.write_all(contents)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;

@@ -389,3 +389,47 @@ fn a_directory_without_submissions_is_reported() {
             .contains("no submission file")
     );
 }
+
+/// A report or baseline file gets the mode of the file it replaces, or the umask's default for
+/// a new one (not the 0600 of the temporary file it is written through).
+#[cfg(unix)]
+#[test]
+fn written_files_get_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin!("parkcheck");
+    let example = root().join("fixtures/examples/puyuan-sweater-park.yaml");
+    let run = |umask: &str| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask}; exec \"$0\" check --format json=r.json --write-baseline b.json \"$1\""
+            ))
+            .arg(bin)
+            .arg(&example)
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    run("022");
+    assert_eq!((mode("r.json"), mode("b.json")), (0o644, 0o644));
+    // A replaced file keeps its mode, whatever the umask.
+    std::fs::set_permissions(
+        dir.path().join("r.json"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    run("077");
+    assert_eq!((mode("r.json"), mode("b.json")), (0o640, 0o644));
+    std::fs::remove_file(dir.path().join("b.json")).unwrap();
+    run("077");
+    assert_eq!(mode("b.json"), 0o600);
+}
