@@ -121,8 +121,9 @@ impl Baseline {
     }
 
     /// Marks the findings of `reports` that are in the baseline as baselined (each recorded
-    /// fingerprint matches one finding) and returns the recorded findings that were not found.
-    /// `dir` is the baseline's directory.
+    /// fingerprint matches one finding) and returns the recorded findings of the files checked
+    /// that were not found (a file not checked in this run — a pre-commit hook passes only the
+    /// staged ones — resolves nothing). `dir` is the baseline's directory.
     #[must_use]
     pub fn apply(&self, reports: &mut [FileReport], dir: &Path) -> Vec<Entry> {
         let mut left: HashMap<&str, usize> = HashMap::new();
@@ -130,11 +131,13 @@ impl Baseline {
             *left.entry(e.fingerprint.as_str()).or_default() += 1;
         }
         let base = canonical_dir(dir);
+        let mut checked: std::collections::HashSet<String> = std::collections::HashSet::new();
         for report in reports
             .iter_mut()
             .filter(|r| !r.unreadable && r.facts.is_some())
         {
             let file = relative(base.as_deref(), report.source.name());
+            checked.insert(file.clone());
             let fingerprints: Vec<Option<String>> = report
                 .findings
                 .iter()
@@ -156,7 +159,12 @@ impl Baseline {
         }
         // The last `n` recorded entries of a fingerprint with `n` left over are the resolved ones.
         let mut resolved: Vec<Entry> = Vec::new();
-        for e in self.findings.iter().rev() {
+        for e in self
+            .findings
+            .iter()
+            .rev()
+            .filter(|e| checked.contains(&e.file))
+        {
             if let Some(count) = left.get_mut(e.fingerprint.as_str()) {
                 if *count > 0 {
                     *count -= 1;

@@ -324,3 +324,22 @@ fn an_unwritable_baseline_is_an_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A run over some of the files (a pre-commit hook passes the staged ones) resolves nothing of
+/// the files it did not check.
+#[test]
+fn files_not_checked_resolve_nothing() {
+    let dir = parks();
+    let baseline = write_baseline(dir.path());
+    assert!(
+        baseline["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] != "alpha.yaml"),
+        "the baseline records findings of other files"
+    );
+    let (_, report) = run_in(dir.path(), &["--baseline", BASELINE, "alpha.yaml"]);
+    assert_eq!(report["summary"]["baseline_resolved"], 0, "{report:#}");
+    assert!(new_findings(&report).is_empty());
+}

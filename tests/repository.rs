@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::parkcheck;
+use common::{parkcheck, root};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String) {
@@ -133,4 +133,53 @@ fn cross_document_findings_point_at_each_other() {
     // Without the rules there is no cross-document check.
     let (code, _) = run(&["check", "--no-rules", "fixtures/rules/XDOC-001/fail"]);
     assert_eq!(code, 0);
+}
+
+/// The pre-commit hooks: no batching (the cross-document rules compare the files of one run),
+/// file types rather than a `files:` pattern a user's `files:` would replace, and a hook that
+/// checks the whole directory.
+#[test]
+fn pre_commit_hooks_run_once_over_submissions_only() {
+    let text = std::fs::read(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let doc = parkcheck::document::load_bytes(
+        ".pre-commit-hooks.yaml",
+        text,
+        parkcheck::document::Syntax::Yaml,
+        &parkcheck::document::Limits::default(),
+    )
+    .unwrap();
+    let hooks = doc.root.to_json();
+    let hooks = hooks.as_array().unwrap();
+    let hook = |id: &str| {
+        hooks
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("no hook {id}"))
+    };
+    for id in ["parkcheck", "parkcheck-all"] {
+        let h = hook(id);
+        assert_eq!(h["require_serial"], true, "{id}");
+        assert_eq!(h["types_or"], serde_json::json!(["yaml", "json"]), "{id}");
+        assert!(
+            h.get("files").is_none(),
+            "{id}: a `files:` pattern is replaced by the user's"
+        );
+        assert_eq!(h["entry"], "parkcheck check", "{id}");
+    }
+    assert_eq!(hook("parkcheck-all")["pass_filenames"], false);
+    assert_eq!(hook("parkcheck-all")["args"], serde_json::json!(["."]));
+    // pre-commit matches `exclude` with Python's `re.search`; this pattern means the same to
+    // the regex crate.
+    let exclude = regex::Regex::new(hook("parkcheck")["exclude"].as_str().unwrap()).unwrap();
+    for path in [
+        ".github/workflows/ci.yaml",
+        ".pre-commit-config.yaml",
+        "parks/parkcheck.waivers.yaml",
+        "parkcheck.baseline.json",
+    ] {
+        assert!(exclude.is_match(path), "{path} is not excluded");
+    }
+    for path in ["parks/桐乡市/濮院毛衫创新园.yaml", "parks/a.json"] {
+        assert!(!exclude.is_match(path), "{path} is excluded");
+    }
 }
