@@ -53,6 +53,12 @@ pub struct ParkFacts {
     pub platform_id: Option<Located>,
     /// `as_of` as written (`YYYY-MM-DD`).
     pub as_of: Option<String>,
+    /// `kind`: `filing`, `annual` or `star`.
+    pub kind: Option<String>,
+    /// `park.region.county`.
+    pub county: Option<String>,
+    /// `park.type`: 生产制造类 or 生产性服务业等.
+    pub park_type: Option<String>,
     pub tenants: Vec<Tenant>,
     /// Each metric of the rulebooks: its value, or why it could not be computed (empty when
     /// checking without rules).
@@ -90,6 +96,15 @@ impl ParkFacts {
             name: at("/park/name"),
             platform_id: at("/park/filing/platform_id"),
             as_of: string(doc.root.get("as_of")).map(str::to_owned),
+            kind: string(doc.root.get("kind")).map(str::to_owned),
+            county: string(
+                doc.root
+                    .get("park")
+                    .and_then(|p| p.get("region"))
+                    .and_then(|r| r.get("county")),
+            )
+            .map(str::to_owned),
+            park_type: string(doc.root.get("park").and_then(|p| p.get("type"))).map(str::to_owned),
             tenants,
             metrics: BTreeMap::new(),
         }

@@ -201,6 +201,19 @@ impl WaiverFile {
             let mut seen: HashMap<(String, String, Option<Pointer>), usize> = HashMap::new();
             for (index, item) in items.iter().enumerate() {
                 let at = Pointer::root().join("waivers").join(&index.to_string());
+                // A rule id that is not even of the form of one (`FORM-18`, `form-018`): the
+                // schema says so; the help says which id was meant.
+                let rule_at = at.join("rule");
+                if let (Some(f), Some(Value::Str(rule))) = (
+                    findings
+                        .iter_mut()
+                        .find(|f| f.pointer.as_ref() == Some(&rule_at)),
+                    item.get("rule").map(|n| &n.value),
+                ) {
+                    if let Some(near) = rule_suggestion(rule, known) {
+                        f.help = Some(did_you_mean_text(&near));
+                    }
+                }
                 let reported = |field: &str| {
                     let p = at.join(field);
                     findings.iter().any(|f| f.pointer.as_ref() == Some(&p))
@@ -312,8 +325,53 @@ fn read(item: &Node, index: usize, dir: &Path) -> Option<Waiver> {
     })
 }
 
+/// The rule id a mistyped one most likely means: the same id written the usual way (upper
+/// case, ASCII hyphen, three digits: `form－18` → `FORM-018`) when that is a known id (or,
+/// without rules, has the form of one), else the nearest known id.
+fn rule_suggestion(rule: &str, known: Option<&BTreeSet<String>>) -> Option<String> {
+    let cleaned: String = rule
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '－' | '—' | '–' | '_' | ' ' => '-',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    let normal = match cleaned.rsplit_once('-') {
+        Some((prefix, digits))
+            if !digits.is_empty()
+                && digits.len() < 3
+                && digits.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{prefix}-{digits:0>3}")
+        }
+        _ => cleaned,
+    };
+    let shaped = {
+        let (prefix, digits) = normal.rsplit_once('-').unwrap_or((&normal, "000"));
+        !prefix.is_empty()
+            && prefix.chars().all(|c| c.is_ascii_uppercase() || c == '-')
+            && digits.len() == 3
+            && digits.chars().all(|c| c.is_ascii_digit())
+    };
+    match known {
+        Some(known) if known.contains(&normal) => Some(normal),
+        Some(known) => {
+            let ids: Vec<&str> = known.iter().map(String::as_str).collect();
+            crate::schema::did_you_mean(&normal, &ids).map(str::to_owned)
+        }
+        None => (shaped && normal != rule).then_some(normal),
+    }
+}
+
+fn did_you_mean_text(near: &str) -> Text {
+    Text::new(
+        format!("是否想写「{near}」？"),
+        format!("did you mean `{near}`?"),
+    )
+}
+
 fn unknown_rule(waiver: &Waiver, at: &Pointer, known: &BTreeSet<String>) -> Finding {
-    let ids: Vec<&str> = known.iter().map(String::as_str).collect();
     let rule = &waiver.rule;
     Finding::new(
         WAIVER_RULE,
@@ -324,11 +382,8 @@ fn unknown_rule(waiver: &Waiver, at: &Pointer, known: &BTreeSet<String>) -> Find
         ),
     )
     .at(at.join("rule"), Some(waiver.rule_span))
-    .with_help(Some(match crate::schema::did_you_mean(rule, &ids) {
-        Some(near) => Text::new(
-            format!("是否想写「{near}」？"),
-            format!("did you mean `{near}`?"),
-        ),
+    .with_help(Some(match rule_suggestion(rule, Some(known)) {
+        Some(near) => did_you_mean_text(&near),
         None => Text::new(
             "规则编号见 `parkcheck rules list`",
             "see `parkcheck rules list` for the rule ids",
@@ -614,6 +669,36 @@ mod tests {
         )
         .unwrap();
         WaiverFile::from_document(&doc, Path::new("."), known)
+    }
+
+    #[test]
+    fn a_mistyped_rule_id_gets_the_id_it_means() {
+        let known: BTreeSet<String> = ["FORM-018", "FORM-016", "SIZE-001"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        for (typed, meant) in [
+            ("FORM-18", "FORM-018"),
+            ("form-018", "FORM-018"),
+            ("FORM－018", "FORM-018"),
+            ("FORM-81", "FORM-018"),
+        ] {
+            let text =
+                format!("waivers:\n- {{rule: \"{typed}\", park: P, reason: r, approved_by: a}}\n");
+            let report = file(&text, Some(&known)).unwrap_err();
+            let help = report.findings[0].help.as_ref().unwrap();
+            assert_eq!(help.en, format!("did you mean `{meant}`?"), "{typed}");
+        }
+        // Without rules to compare with, the form alone.
+        let report = file(
+            "waivers:\n- {rule: FORM-18, park: P, reason: r, approved_by: a}\n",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            report.findings[0].help.as_ref().unwrap().en,
+            "did you mean `FORM-018`?"
+        );
     }
 
     #[test]

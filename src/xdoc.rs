@@ -333,7 +333,7 @@ mod tests {
                 platform_id: None,
                 as_of: Some(as_of.to_owned()),
                 tenants,
-                metrics: BTreeMap::new(),
+                ..ParkFacts::default()
             })),
         }
     }

@@ -435,8 +435,9 @@ fn junit_parses_and_has_what_ci_viewers_read() {
             case.attr("name");
             case.attr("time");
         }
-        // Every finding of the file is in the failure (or error) of its rule's testcase, with
-        // its line and column.
+        // Every finding of the file at or above `--fail-on` (error) is in the failure (or
+        // error) of its rule's testcase, with its line and column; one below it is in the
+        // testcase's system-out, and does not fail it (the CI tab agrees with the exit code).
         for finding in json["findings"]
             .as_array()
             .unwrap()
@@ -448,10 +449,26 @@ fn junit_parses_and_has_what_ci_viewers_read() {
                 .iter()
                 .find(|c| c.attr("name").split(' ').next() == Some(rule))
                 .unwrap_or_else(|| panic!("no testcase for {rule} in {file}"));
-            let failure = case
-                .child("failure")
-                .or_else(|| case.child("error"))
-                .unwrap_or_else(|| panic!("{rule} in {file} did not fail"));
+            let failing = finding["severity"] == "error" || suite.attr("errors") != "0";
+            let failure = if failing {
+                case.child("failure")
+                    .or_else(|| case.child("error"))
+                    .unwrap_or_else(|| panic!("{rule} in {file} did not fail"))
+            } else {
+                assert!(
+                    case.child("failure").is_none_or(|_| json["findings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|f| f["file"] == *file
+                            && f["rule"] == rule
+                            && f["severity"] == "error")),
+                    "{rule} in {file} fails on a {} only",
+                    finding["severity"]
+                );
+                case.child("system-out")
+                    .unwrap_or_else(|| panic!("{rule} in {file}: no system-out"))
+            };
             let at = match finding["line"].as_u64() {
                 Some(line) => format!("{file}:{line}:{}", finding["column"]),
                 None => (*file).to_owned(),
@@ -727,4 +744,33 @@ fn sigint_exits_130_and_leaves_no_partial_report() {
         "no partial file"
     );
     assert!(elapsed < Duration::from_secs(30));
+}
+
+/// A park with only a warning passes `check` at `--fail-on error`, and its testsuite has no
+/// failure: the warning is in the testcase's system-out. At `--fail-on warning` it fails both.
+#[test]
+fn junit_failures_agree_with_the_exit_code() {
+    let file = "fixtures/rules/FORM-016/fail.yaml";
+    for (fail_on, code, failures) in [("error", 0, "0"), ("warning", 1, "1")] {
+        let (got, out, _) = run(&["check", "--format", "junit", "--fail-on", fail_on, file]);
+        assert_eq!(got, code, "--fail-on {fail_on}");
+        let root = parse_xml(&out);
+        let suite = root.child("testsuite").unwrap();
+        assert_eq!(
+            suite.attr("failures"),
+            failures,
+            "--fail-on {fail_on}:\n{out}"
+        );
+        let case = suite
+            .children
+            .iter()
+            .find(|c| c.attr("name").starts_with("FORM-016"))
+            .unwrap();
+        if fail_on == "error" {
+            assert!(case.child("failure").is_none());
+            assert!(case.child("system-out").unwrap().text.contains(file));
+        } else {
+            assert!(case.child("failure").is_some());
+        }
+    }
 }

@@ -183,3 +183,76 @@ fn pre_commit_hooks_run_once_over_submissions_only() {
         assert!(!exclude.is_match(path), "{path} is excluded");
     }
 }
+
+/// A reviewer's batch: the parks that fail are listed by file and name with their counts and
+/// rules; an unreadable file is a park that fails ("of 4", not "of 3"); the JSON report has an
+/// entry per file; a waiver file applied is not counted as a checked file.
+#[test]
+fn a_batch_lists_the_parks_that_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["alpha.yaml", "beta.yaml", "gamma.yaml"] {
+        std::fs::copy(
+            root().join("fixtures/waivers/parks").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("broken.yaml"), "park: [unclosed\n").unwrap();
+    let args = ["check", "--lang", "en", "--color", "never", "--no-waivers"];
+    let output = parkcheck()
+        .current_dir(dir.path())
+        .args(args)
+        .arg(".")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("parks that fail ("), "{text}");
+    assert!(text.contains("of 4)"), "{text}");
+    assert!(
+        text.contains("  ./broken.yaml  unreadable  PARSE"),
+        "{text}"
+    );
+    assert!(text.contains("checked 4 file(s)"), "{text}");
+    let output = parkcheck()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--no-waivers", "."])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["parks"], 4);
+    let detail = report["files_detail"].as_array().unwrap();
+    assert_eq!(detail.len(), 4);
+    let broken = detail
+        .iter()
+        .find(|f| f["file"] == "./broken.yaml")
+        .unwrap();
+    assert_eq!(broken["result"], "unreadable");
+    let alpha = detail.iter().find(|f| f["file"] == "./alpha.yaml").unwrap();
+    for key in [
+        "park",
+        "platform_id",
+        "county",
+        "type",
+        "kind",
+        "as_of",
+        "errors",
+        "warnings",
+    ] {
+        assert!(!alpha[key].is_null(), "files_detail lacks {key}: {alpha}");
+    }
+    // With a waiver file beside them: still 4 files checked (the waiver file is applied, not
+    // checked), whatever its entries say.
+    std::fs::copy(
+        root().join("fixtures/waivers/parks/parkcheck.waivers.yaml"),
+        dir.path().join("parkcheck.waivers.yaml"),
+    )
+    .unwrap();
+    let output = parkcheck()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 4, "{:#}", report["summary"]);
+    assert_eq!(report["files"], 4);
+}

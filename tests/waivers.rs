@@ -249,7 +249,7 @@ fn every_problem_of_a_waiver_file_is_reported_at_once_with_its_place() {
         "lacks the required field `reason`",
         "did you mean `approved_by`?",
         "waiver 5 repeats waiver 2",
-        "6 error(s)",
+        "the configuration has problems (1 file(s), 6 problem(s)): no submission was checked",
     ] {
         assert!(text.contains(said), "{said} in {text}");
     }

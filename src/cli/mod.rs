@@ -15,9 +15,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use parkcheck::engine::Engine;
 use parkcheck::finding::FileReport;
 use parkcheck::report;
-use parkcheck::run::{ConfigError, RulesSource, Summary, load_engine};
+use parkcheck::run::{ConfigError, RulesSource, load_engine};
 use parkcheck::schema::SUBMISSION_SCHEMA;
-use parkcheck::text::Lang;
+use parkcheck::text::{Lang, Text};
 
 pub use check::CheckArgs;
 pub use score::ScoreArgs;
@@ -185,10 +185,25 @@ fn config_failed(error: &ConfigError, look: &LookArgs) -> ExitCode {
     }
 }
 
-/// Prints the reports of broken configuration files and gives exit code 2.
+/// Prints the reports of broken configuration files (rulebooks, a profile, waivers, a
+/// baseline), says that no submission was checked, and gives exit code 2.
 fn fail(reports: &[FileReport], look: &LookArgs) -> ExitCode {
-    let summary = Summary::of(reports);
-    print_out(&report::human::render(reports, &summary, style(look, None)));
+    let problems: usize = reports.iter().map(|r| r.findings.len()).sum();
+    let closing = Text::new(
+        format!(
+            "配置文件有误（{} 个文件，{problems} 项问题），未检查任何申报文件",
+            reports.len()
+        ),
+        format!(
+            "the configuration has problems ({} file(s), {problems} problem(s)): no submission was checked",
+            reports.len()
+        ),
+    );
+    print_out(&report::human::render_problems(
+        reports,
+        &closing,
+        style(look, None),
+    ));
     ExitCode::from(EXIT_TROUBLE)
 }
 

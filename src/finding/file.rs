@@ -63,6 +63,13 @@ impl FileReport {
         }
     }
 
+    /// Whether this is the report of a submission (read or not), rather than of a waiver file's
+    /// entries that a run adds after the submissions (which has no park and was read).
+    #[must_use]
+    pub const fn is_submission(&self) -> bool {
+        self.unreadable || self.facts.is_some()
+    }
+
     /// The report of a file that could not be used (a submission that could not be loaded, or
     /// a rulebook or profile with problems): its findings, sorted.
     #[must_use]

@@ -11,12 +11,16 @@ use crate::document::Pointer;
 use crate::source::Span;
 use crate::text::Text;
 
-/// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+/// How serious a finding is. Ordered: `Info < Warning < Error`. The default is `Error`, the
+/// default `--fail-on`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
     Warning,
+    #[default]
     Error,
 }
 

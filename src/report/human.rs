@@ -117,9 +117,30 @@ fn safe(text: &str) -> std::borrow::Cow<'_, str> {
     visible_inline(text)
 }
 
+/// Renders the problems of configuration files (rulebooks, a profile, waivers, a baseline)
+/// that stopped a run, then `closing`, which says what was not done.
+#[must_use]
+pub fn render_problems(reports: &[FileReport], closing: &Text, style: Style) -> String {
+    let mut out = render_files(reports, style);
+    out.push_str(&closing.render(style.lang));
+    out.push('\n');
+    out
+}
+
 /// Renders every finding of every file, then the summary.
 #[must_use]
 pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String {
+    let mut out = render_files(reports, style);
+    out.push_str(&waived(reports, style.lang));
+    out.push_str(&resolved(summary, style.lang));
+    out.push_str(&failing_parks(summary, style.lang));
+    out.push_str(&summary_line(summary).render(style.lang));
+    out.push('\n');
+    out
+}
+
+/// Every finding of every file that is not waived or baselined, with its snippet.
+fn render_files(reports: &[FileReport], style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -193,9 +214,67 @@ pub fn render(reports: &[FileReport], summary: &Summary, style: Style) -> String
             out.push('\n');
         }
     }
-    out.push_str(&waived(reports, style.lang));
-    out.push_str(&resolved(summary, style.lang));
-    out.push_str(&summary_line(summary).render(style.lang));
+    out
+}
+
+/// Over several parks, the ones that fail, one line each: file, park, counts, rules.
+fn failing_parks(summary: &Summary, lang: Lang) -> String {
+    if summary.parks < 2 || summary.parks_failed == 0 {
+        return String::new();
+    }
+    let mut out = format!(
+        "{}:\n",
+        inline(
+            &Text::new(
+                format!(
+                    "未通过的园区（{} 个，共 {} 个）",
+                    summary.parks_failed, summary.parks
+                ),
+                format!(
+                    "parks that fail ({} of {})",
+                    summary.parks_failed, summary.parks
+                ),
+            ),
+            lang
+        )
+    );
+    for park in summary.files_detail.iter().filter(|p| p.fails()) {
+        let who = match (&park.park, park.result) {
+            (_, crate::run::FileResult::Unreadable) => {
+                inline(&Text::new("无法读取", "unreadable"), lang)
+            }
+            (Some(name), _) => safe(name).into_owned(),
+            (None, _) => "—".to_owned(),
+        };
+        let counts = inline(
+            &Text::new(
+                format!("{} 个错误，{} 个警告", park.errors, park.warnings),
+                format!("{} error(s), {} warning(s)", park.errors, park.warnings),
+            ),
+            lang,
+        );
+        let rules: Vec<String> = park
+            .rules
+            .iter()
+            .map(|(r, n)| {
+                if *n > 1 {
+                    format!("{r} ×{n}")
+                } else {
+                    r.clone()
+                }
+            })
+            .collect();
+        let counts = if park.result == crate::run::FileResult::Unreadable {
+            String::new()
+        } else {
+            format!("  {counts}")
+        };
+        out.push_str(&format!(
+            "  {}  {who}{counts}  {}\n",
+            safe(&park.file),
+            rules.join(", ")
+        ));
+    }
     out.push('\n');
     out
 }
@@ -378,6 +457,16 @@ pub(crate) fn summary_line(s: &Summary) -> Text {
         "checked {} file(s): {} error(s), {} warning(s), {} info(s)",
         s.files, s.errors, s.warnings, s.infos
     );
+    if s.waiver_file_findings > 0 {
+        zh.push_str(&format!(
+            "（其中 {} 项在豁免文件中）",
+            s.waiver_file_findings
+        ));
+        en.push_str(&format!(
+            " ({} of them in waiver files)",
+            s.waiver_file_findings
+        ));
+    }
     if s.waived > 0 {
         zh.push_str(&format!("；{} 项已豁免", s.waived));
         en.push_str(&format!("; {} waived", s.waived));

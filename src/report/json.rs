@@ -15,6 +15,8 @@ struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     outcomes: Option<Vec<JsonOutcome<'a>>>,
     summary: &'a Summary,
+    /// One entry per submission: the park, its result at `fail_on`, its counts.
+    files_detail: &'a [crate::run::FileSummary],
 }
 
 #[derive(Serialize)]
@@ -88,10 +90,11 @@ pub fn render(reports: &[FileReport], summary: &Summary, show_passed: bool) -> S
     });
     let report = Report {
         version: 1,
-        files: reports.len(),
+        files: summary.files,
         findings,
         outcomes,
         summary,
+        files_detail: &summary.files_detail,
     };
     // Serialising plain structs of strings and numbers cannot fail.
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();

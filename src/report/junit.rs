@@ -13,7 +13,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::catalogue::{RuleInfo, catalogue};
 use crate::engine::Engine;
 use crate::finding::FileReport;
-use crate::finding::{Finding, OutcomeStatus, Suppression};
+use crate::finding::{Finding, OutcomeStatus, Severity, Suppression};
 use crate::run::Summary;
 use crate::text::{Lang, Text, visible, visible_inline};
 
@@ -24,7 +24,7 @@ const STRUCTURE: &str = "SCHEMA";
 #[must_use]
 pub fn render(
     reports: &[FileReport],
-    _summary: &Summary,
+    summary: &Summary,
     engine: Option<&Engine>,
     lang: Lang,
 ) -> String {
@@ -32,13 +32,16 @@ pub fn render(
     let mut junit = Report::new("parkcheck");
     junit.set_time(Duration::ZERO);
     for report in reports {
-        junit.add_test_suite(suite(report, &rules, lang));
+        junit.add_test_suite(suite(report, &rules, summary.fail_on, lang));
     }
     // The writer only fails on I/O errors, and a String does not have them.
     junit.to_string().unwrap_or_default()
 }
 
-fn suite(report: &FileReport, rules: &[RuleInfo], lang: Lang) -> TestSuite {
+/// A file's testsuite. A rule fails (`<failure>`) when it has a counted finding at or above
+/// `fail_on`, as the exit code does; a finding below it (a warning under `--fail-on error`), a
+/// waived or a baselined one is written to the test case's `system-out`, which passes.
+fn suite(report: &FileReport, rules: &[RuleInfo], fail_on: Severity, lang: Lang) -> TestSuite {
     let file = report.source.name();
     let mut suite = TestSuite::new(visible_inline(file).into_owned());
     suite.set_time(Duration::ZERO);
@@ -60,7 +63,10 @@ fn suite(report: &FileReport, rules: &[RuleInfo], lang: Lang) -> TestSuite {
     for id in ids {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == id).collect();
         let outcome = report.outcomes.iter().find(|o| o.rule == id);
-        let status = status(report, &findings, outcome.map(|o| &o.status), lang);
+        let (failing, passing): (Vec<&Finding>, Vec<&Finding>) = findings
+            .iter()
+            .partition(|f| f.counts() && (f.severity >= fail_on || report.unreadable));
+        let status = status(report, &failing, outcome.map(|o| &o.status), lang);
         let rule = rules.iter().find(|r| r.id == id);
         let name = match rule {
             Some(rule) => format!("{id} {}", rule.title.render_inline(lang)),
@@ -69,13 +75,9 @@ fn suite(report: &FileReport, rules: &[RuleInfo], lang: Lang) -> TestSuite {
         let mut case = TestCase::new(visible_inline(&name).into_owned(), status);
         case.set_classname(visible_inline(file).into_owned());
         case.set_time(Duration::ZERO);
-        let waived: Vec<String> = findings
-            .iter()
-            .filter(|f| !f.counts())
-            .map(|f| describe(report, f, lang))
-            .collect();
-        if !waived.is_empty() {
-            case.set_system_out(visible(&waived.join("\n")).into_owned());
+        let below: Vec<String> = passing.iter().map(|f| describe(report, f, lang)).collect();
+        if !below.is_empty() {
+            case.set_system_out(visible(&below.join("\n")).into_owned());
         }
         suite.add_test_case(case);
     }

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 pub use check::{Input, Timings};
 pub use config::{ConfigError, RulesSource, RunConfig, io_report, load_engine, load_rules, unread};
-pub use summary::Summary;
+pub use summary::{FileResult, FileSummary, Summary};
 
 use crate::baseline::Baseline;
 use crate::document::Limits;
