@@ -7,6 +7,7 @@
 //! gives the layers and what each may import.
 
 pub mod baseline;
+pub mod catalogue;
 pub mod coverage;
 pub mod document;
 pub mod domain;

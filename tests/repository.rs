@@ -256,3 +256,46 @@ fn a_batch_lists_the_parks_that_fail() {
     assert_eq!(report["summary"]["files"], 4, "{:#}", report["summary"]);
     assert_eq!(report["files"], 4);
 }
+
+/// The cross-document findings carry their own title in every format, not the schema's.
+#[test]
+fn cross_document_findings_have_their_own_titles() {
+    let (_, github) = run(&[
+        "check",
+        "--format",
+        "github",
+        "--lang",
+        "zh",
+        "fixtures/rules/XDOC-001/fail",
+    ]);
+    assert!(
+        github.contains("title=XDOC-001 同一企业不在两个园区同时入驻"),
+        "{github}"
+    );
+    assert!(!github.contains("提交格式的要求"), "{github}");
+    let (_, sarif) = run(&["check", "--format", "sarif", "fixtures/rules/XDOC-002/fail"]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let xdoc = rules.iter().find(|r| r["id"] == "XDOC-002").unwrap();
+    assert!(
+        xdoc["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("平台编号"),
+        "{xdoc}"
+    );
+    let (_, junit) = run(&[
+        "check",
+        "--format",
+        "junit",
+        "--lang",
+        "en",
+        "fixtures/rules/XDOC-001/fail",
+    ]);
+    assert!(
+        junit.contains("XDOC-001 one tenant USCC is not active in two parks at once"),
+        "{junit}"
+    );
+}

@@ -55,7 +55,7 @@ pub fn catalogue(engine: Option<&Engine>, reports: &[FileReport]) -> Vec<RuleInf
         if known.contains(&finding.rule) || others.iter().any(|r| r.id == finding.rule) {
             continue;
         }
-        let (title, help) = structural(&finding.rule);
+        let (title, help) = described(&finding.rule);
         others.push(RuleInfo {
             id: finding.rule.clone(),
             title,
@@ -70,8 +70,65 @@ pub fn catalogue(engine: Option<&Engine>, reports: &[FileReport]) -> Vec<RuleInf
     rules
 }
 
-/// Title and help of an id that no rulebook defines.
-fn structural(id: &str) -> (Text, Text) {
+/// Every id a finding can carry besides the rules of the rulebooks and the ids of the
+/// catalogue: the structural, loading and configuration ids.
+pub const OTHER_IDS: &[&str] = &[
+    "SCHEMA",
+    "PARSE",
+    "ENCODING",
+    "LIMIT",
+    "IO",
+    "WAIVER",
+    "WAIVER-EXPIRED",
+    "WAIVER-UNUSED",
+    "BASELINE",
+    "RULEBOOK",
+    "PROFILE",
+];
+
+/// Title and help of an id that no rulebook in force defines: the fixed ids of [`OTHER_IDS`],
+/// else the catalogue's summary of it (the ids the schema and the cross-document checks
+/// enforce), else a plain "rule ID".
+#[must_use]
+pub fn described(id: &str) -> (Text, Text) {
+    if let Some(fixed) = fixed(id) {
+        return fixed;
+    }
+    let explain = Text::new(
+        format!("说明与示例见 `parkcheck explain {id}`"),
+        format!("see `parkcheck explain {id}` for what it checks and examples"),
+    );
+    match crate::catalogue::requirement(id) {
+        Some(requirement) => {
+            let help = match id {
+                "XDOC-001" => Text::new(
+                    "同一企业同一日期只能在一个园区入驻：核实后从其中一个园区的名录中移除，或将其状态改为「退出」并填写退出日期",
+                    "a tenant is active in one park at a date: after checking, remove it from one park's list, or set its status to 退出 with its exit date",
+                ),
+                "XDOC-002" => Text::new(
+                    "同一园区同一日期只提交一份：删去重复的文件，或改正园区名称、平台编号或日期",
+                    "one submission per park and date: remove the duplicate file, or correct the park name, platform id or date",
+                ),
+                _ => Text::new(
+                    format!(
+                        "按 schemas/submission.v1.schema.json 改正该字段；说明见 `parkcheck explain {id}`"
+                    ),
+                    format!(
+                        "correct the field as schemas/submission.v1.schema.json describes; see `parkcheck explain {id}`"
+                    ),
+                ),
+            };
+            (requirement.summary.clone(), help)
+        }
+        None => (
+            Text::new(format!("规则 {id}"), format!("rule {id}")),
+            explain,
+        ),
+    }
+}
+
+/// Title and help of the ids of [`OTHER_IDS`].
+fn fixed(id: &str) -> Option<(Text, Text)> {
     let (title, help) = match id {
         "SCHEMA" => (
             Text::new(
@@ -114,18 +171,51 @@ fn structural(id: &str) -> (Text, Text) {
                 "check the path and the permission to read it",
             ),
         ),
-        _ => (
+        "WAIVER" => (
+            Text::new("豁免文件有误", "the waiver file has a problem"),
             Text::new(
-                "提交格式的要求（由 schema 检查）",
-                "a requirement of the submission format (checked by the schema)",
-            ),
-            Text::new(
-                "按 schemas/submission.v1.schema.json 改正该字段",
-                "correct the field as schemas/submission.v1.schema.json describes",
+                "按 schemas/waivers.schema.json 改正该项豁免",
+                "correct the waiver as schemas/waivers.schema.json describes",
             ),
         ),
+        "WAIVER-EXPIRED" => (
+            Text::new("豁免已过期", "a waiver has expired"),
+            Text::new(
+                "其豁免的问题重新计入；如仍需豁免，由审核人员续期（修改 expires 与 document）",
+                "the findings it covered count again; if it should still apply, the reviewer renews it (expires and document)",
+            ),
+        ),
+        "WAIVER-UNUSED" => (
+            Text::new("豁免未匹配任何问题", "a waiver matches no finding"),
+            Text::new(
+                "问题可能已改正：删除该项豁免",
+                "the problem may be fixed: remove the waiver",
+            ),
+        ),
+        "BASELINE" => (
+            Text::new("基线文件有误", "the baseline file has a problem"),
+            Text::new(
+                "基线文件由 `parkcheck check --write-baseline FILE` 生成，请勿手工编辑",
+                "baseline files are written by `parkcheck check --write-baseline FILE`; do not edit them by hand",
+            ),
+        ),
+        "RULEBOOK" => (
+            Text::new("规则手册有误", "a rulebook has a problem"),
+            Text::new(
+                "按 schemas/rulebook.schema.json 改正；`parkcheck rules lint` 列出全部问题",
+                "correct it as schemas/rulebook.schema.json describes; `parkcheck rules lint` lists every problem",
+            ),
+        ),
+        "PROFILE" => (
+            Text::new("配置文件（profile）有误", "the profile has a problem"),
+            Text::new(
+                "按 schemas/profile.schema.json 改正",
+                "correct it as schemas/profile.schema.json describes",
+            ),
+        ),
+        _ => return None,
     };
-    (title, help)
+    Some((title, help))
 }
 
 /// The stable identity of a finding, for tools that follow findings from run to run (SARIF's
@@ -141,4 +231,41 @@ pub fn fingerprint(report: &FileReport, finding: &crate::finding::Finding) -> St
     let pointer = finding.pointer.as_ref().map_or("", |p| p.as_str());
     let text = finding.span.map_or("", |s| report.source.slice(s));
     crate::baseline::fingerprint(&finding.rule, park, pointer, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every id a finding can carry has a title of its own in every format: the catalogue's
+    /// ids (the schema's and the cross-document ones included) and the fixed ids. (The rules of
+    /// the rulebooks take theirs from the rulebook: `tests/formats.rs`.)
+    #[test]
+    fn every_id_that_can_occur_has_its_own_title() {
+        let catalogue = crate::catalogue::catalogue().unwrap();
+        assert!(catalogue.len() > 40);
+        let ids = catalogue
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(OTHER_IDS.iter().copied());
+        let mut titles = std::collections::BTreeSet::new();
+        for id in ids {
+            let (title, help) = described(id);
+            assert_ne!(title.zh, format!("规则 {id}"), "{id} has no title");
+            assert!(!title.en.is_empty() && !help.zh.is_empty() && !help.en.is_empty());
+            assert!(
+                !title.zh.contains("schema") && !title.en.contains("(checked by the schema)"),
+                "{id}: {title:?}"
+            );
+            assert!(
+                titles.insert(title.en.clone()),
+                "{id} repeats a title: {}",
+                title.en
+            );
+        }
+        assert_eq!(
+            described("XDOC-001").0.en,
+            "one tenant USCC is not active in two parks at once"
+        );
+    }
 }
