@@ -774,3 +774,90 @@ fn junit_failures_agree_with_the_exit_code() {
         }
     }
 }
+
+/// `--format concise`: one `file:line:col: RULE severity message` line per counted finding,
+/// in the JSON report's order, then the counts.
+#[test]
+fn concise_is_one_line_per_finding() {
+    let (code, out) = check("concise", &["--lang", "en"]);
+    assert_eq!(code, 2);
+    let json = json_report();
+    let counted: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("suppression").is_none())
+        .collect();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), counted.len() + 1, "{out}");
+    for (line, f) in lines.iter().zip(&counted) {
+        let at = match f["line"].as_u64() {
+            Some(l) => format!("{}:{l}:{}: ", f["file"].as_str().unwrap(), f["column"]),
+            None => format!("{}: ", f["file"].as_str().unwrap()),
+        };
+        let want = format!(
+            "{at}{} {} {}",
+            f["rule"].as_str().unwrap(),
+            f["severity"].as_str().unwrap(),
+            f["message"]["en"].as_str().unwrap()
+        );
+        assert_eq!(*line, want);
+    }
+    assert!(
+        lines.last().unwrap().starts_with("checked 6 file(s)"),
+        "{out}"
+    );
+}
+
+/// `--format markdown`: the verdict, a row per park, the findings of the failing parks; a park
+/// name cannot add HTML, a link or a column.
+#[test]
+fn markdown_job_summary() {
+    let (code, out) = check("markdown", &["--lang", "en"]);
+    assert_eq!(code, 2);
+    let json = json_report();
+    let verdict = format!(
+        "## ❌ parkcheck: {} of {} park(s) fail\n",
+        json["summary"]["parks_failed"], json["summary"]["parks"]
+    );
+    assert!(out.starts_with(&verdict), "{out}");
+    let rows = out.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(rows, json["files_detail"].as_array().unwrap().len());
+    let failing: Vec<&str> = json["files_detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["result"] != "passed")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    let findings = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| failing.contains(&f["file"].as_str().unwrap()))
+        .count();
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("- `")).count(),
+        findings
+    );
+    // A hostile park name.
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/rules/REC-007/fail.yaml")).unwrap();
+    let name_line = text.lines().find(|l| l.starts_with("  name: ")).unwrap();
+    let text = text.replacen(
+        name_line,
+        "  name: \"<img src=x onerror=alert(1)>|[x](http://e)\"",
+        1,
+    );
+    let path = dir.path().join("hostile.yaml");
+    std::fs::write(&path, text).unwrap();
+    let (_, out, _) = run(&["check", "--format", "markdown", path.to_str().unwrap()]);
+    assert!(!out.contains("<img") && !out.contains("](http"), "{out}");
+    let row = out.lines().find(|l| l.starts_with("| `")).unwrap();
+    assert_eq!(
+        row.matches(" | ").count() + 2,
+        9,
+        "one cell per column: {row}"
+    );
+}

@@ -21,7 +21,7 @@ pub struct CheckArgs {
     /// Files or directories to check; directories are searched for *.yaml, *.yml and *.json.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Report format: human, json, sarif, junit or github. `FORMAT=FILE` writes that format to
+    /// Report format: human, concise, json, sarif, junit, github or markdown. `FORMAT=FILE` writes that format to
     /// FILE; repeat for several (at most one without a file, which goes to stdout or --output).
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
     format: Vec<FormatSpec>,
@@ -87,6 +87,8 @@ enum ReportFormat {
     Sarif,
     Junit,
     Github,
+    Concise,
+    Markdown,
 }
 
 /// One `--format` value: a format, and the file it goes to (stdout when none).
@@ -306,6 +308,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             ReportFormat::Sarif => report::sarif::render(reports, summary, run.engine(), lang),
             ReportFormat::Junit => report::junit::render(reports, summary, run.engine(), lang),
             ReportFormat::Github => report::github::render(reports, summary, run.engine(), lang),
+            ReportFormat::Concise => report::concise::render(reports, summary, lang),
+            ReportFormat::Markdown => report::markdown::render(reports, summary, lang),
         };
         match file {
             None => print_out(&out),

@@ -1,8 +1,10 @@
 //! Report emitters: one per output format. They format; only the CLI prints.
 
 pub mod catalogue;
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
