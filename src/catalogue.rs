@@ -76,3 +76,49 @@ pub fn requirement(id: &str) -> Option<&'static Requirement> {
         .iter()
         .find(|r| r.id == id)
 }
+
+/// An id as the catalogue writes it: trimmed, upper case, an ASCII hyphen, three digits
+/// (`rec-7` → `REC-007`, `FORM－18` → `FORM-018`). What a person typed for an id, made
+/// comparable with the ids.
+#[must_use]
+pub fn normal_id(text: &str) -> String {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '－' | '—' | '–' | '_' | ' ' => '-',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    match cleaned.rsplit_once('-') {
+        Some((prefix, digits))
+            if !digits.is_empty()
+                && digits.len() < 3
+                && digits.chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("{prefix}-{digits:0>3}")
+        }
+        _ => cleaned,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_as_typed_are_made_comparable() {
+        assert_eq!(normal_id("rec-7"), "REC-007");
+        assert_eq!(normal_id(" FORM－18 "), "FORM-018");
+        assert_eq!(normal_id("xdoc-001"), "XDOC-001");
+        assert_eq!(normal_id("schema"), "SCHEMA");
+        assert_eq!(normal_id("WAIVER-EXPIRED"), "WAIVER-EXPIRED");
+    }
+
+    #[test]
+    fn the_bundled_catalogue_reads() {
+        let catalogue = catalogue().unwrap();
+        assert!(requirement("XDOC-001").is_some());
+        assert!(catalogue.iter().all(|r| normal_id(&r.id) == r.id));
+    }
+}

@@ -1,90 +1,231 @@
 //! `parkcheck rules list` and `parkcheck explain ID`: a rule's documentation is part of the rule.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use serde::Serialize;
 
-use crate::document::{Limits, load_path};
+use crate::document::{Document, Limits, Syntax, load_bytes};
 use crate::engine::{Engine, EvalOptions};
 use crate::finding::Confidence;
-use crate::rulebook::Rule;
+use crate::rulebook::Effective;
+
+/// The examples `explain` shows, embedded in the binary (`build.rs`): it explains a rule from
+/// any directory, without a checkout.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+}
+
+/// The first failing or passing fixture of `id`: its name in the repository and its document
+/// (none for a directory of several submissions).
+fn example(id: &str, failing: bool) -> Option<(&'static str, Option<Document>)> {
+    let &(_, name, _, text) = embedded::EXAMPLES
+        .iter()
+        .find(|(i, _, f, _)| *i == id && *f == failing)?;
+    let doc = (!text.is_empty())
+        .then(|| {
+            load_bytes(
+                name,
+                text.as_bytes().to_vec(),
+                Syntax::of_name(name),
+                &Limits::default(),
+            )
+            .ok()
+        })
+        .flatten();
+    Some((name, doc))
+}
 use crate::text::{Lang, Text};
 
+/// One id of `rules list`: every id a finding can carry.
 #[derive(Serialize)]
-struct Listed<'a> {
-    id: &'a str,
-    title: &'a Text,
+struct Listed {
+    id: String,
+    title: Text,
+    /// The severity in force (after the profile), `disabled`, or `error` for the ids of the
+    /// loader and the configuration files.
     severity: &'static str,
     default_severity: &'static str,
-    confidence: Confidence,
-    rulebook: &'a str,
-    clause: &'a str,
-    effective_from: Option<&'a str>,
-    effective_until: Option<&'a str>,
-    applies_to: &'a [String],
+    confidence: Option<Confidence>,
+    rulebook: Option<String>,
+    clause: Option<String>,
+    effective_from: Option<String>,
+    effective_until: Option<String>,
+    applies_to: Vec<String>,
     disabled: bool,
+    /// What implements it: `rule` (a rulebook), `schema` (nodes of the submission schema
+    /// carrying `x-rule`), `cross-document`, `loader` (reading and parsing), `waivers`,
+    /// `baseline`, `rulebook` or `profile` (the configuration files).
+    implemented_by: &'static str,
+    /// The rulebook file of a rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
 }
 
-fn listed<'a>(engine: &Engine, rule: &'a Rule) -> Listed<'a> {
-    Listed {
-        id: &rule.id,
-        title: &rule.title,
-        severity: engine.severity(rule).as_str(),
-        default_severity: rule.severity.as_str(),
-        confidence: engine.confidence(rule),
-        rulebook: &rule.rulebook,
-        clause: &rule.clause,
-        effective_from: rule.effective.from.as_deref(),
-        effective_until: rule.effective.until.as_deref(),
-        applies_to: &rule.applies_to,
-        disabled: engine.disabled(&rule.id),
+/// Every id a finding can carry: the rules of the rulebooks in force, then the catalogue ids
+/// the schema and the cross-document checks implement, then the loader's and the
+/// configuration files' ids.
+fn listed(engine: &Engine) -> Vec<Listed> {
+    let mut out: Vec<Listed> = engine
+        .rules()
+        .rules()
+        .map(|(book, rule)| Listed {
+            id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: if engine.disabled(&rule.id) {
+                "disabled"
+            } else {
+                engine.severity(rule).as_str()
+            },
+            default_severity: rule.severity.as_str(),
+            confidence: Some(engine.confidence(rule)),
+            rulebook: Some(rule.rulebook.clone()),
+            clause: Some(rule.clause.clone()),
+            effective_from: rule.effective.from.clone(),
+            effective_until: rule.effective.until.clone(),
+            applies_to: rule.applies_to.clone(),
+            disabled: engine.disabled(&rule.id),
+            implemented_by: "rule",
+            file: Some(book.source.name().to_owned()),
+        })
+        .collect();
+    let structural = crate::schema::structural_rules();
+    for requirement in crate::catalogue::catalogue().unwrap_or_default() {
+        if out.iter().any(|l| l.id == requirement.id) {
+            continue;
+        }
+        let implemented_by = if crate::xdoc::RULES.contains(&requirement.id.as_str()) {
+            "cross-document"
+        } else if structural.contains_key(&requirement.id) {
+            "schema"
+        } else {
+            continue;
+        };
+        out.push(Listed {
+            title: requirement.summary.clone(),
+            severity: requirement.severity.as_str(),
+            default_severity: requirement.severity.as_str(),
+            confidence: Some(requirement.confidence),
+            rulebook: Some(requirement.rulebook.clone()),
+            clause: None,
+            effective_from: None,
+            effective_until: None,
+            applies_to: Vec::new(),
+            disabled: false,
+            implemented_by,
+            file: None,
+            id: requirement.id,
+        });
     }
+    for id in crate::report::catalogue::OTHER_IDS {
+        let (title, _) = crate::report::catalogue::described(id);
+        out.push(Listed {
+            id: (*id).to_owned(),
+            title,
+            severity: if id.starts_with("WAIVER-") {
+                "warning"
+            } else {
+                "error"
+            },
+            default_severity: if id.starts_with("WAIVER-") {
+                "warning"
+            } else {
+                "error"
+            },
+            confidence: None,
+            rulebook: None,
+            clause: None,
+            effective_from: None,
+            effective_until: None,
+            applies_to: Vec::new(),
+            disabled: false,
+            implemented_by: match *id {
+                "SCHEMA" => "schema",
+                "WAIVER" | "WAIVER-EXPIRED" | "WAIVER-UNUSED" => "waivers",
+                "BASELINE" => "baseline",
+                "RULEBOOK" => "rulebook",
+                "PROFILE" => "profile",
+                _ => "loader",
+            },
+            file: None,
+        });
+    }
+    out
 }
 
-/// The rules as a JSON array.
+/// Every id a finding can carry, as a JSON array.
 #[must_use]
 pub fn list_json(engine: &Engine) -> String {
-    let rules: Vec<Listed<'_>> = engine
-        .rules()
-        .rules()
-        .map(|(_, r)| listed(engine, r))
-        .collect();
-    let mut out = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&listed(engine)).unwrap_or_default();
     out.push('\n');
     out
 }
 
-/// The rules as a table, one per line.
+/// Every id a finding can carry, one per line: the rules, the ids of the schema and the
+/// cross-document checks, the loader's and the configuration files' ids.
 #[must_use]
-pub fn list_human(engine: &Engine) -> String {
+pub fn list_human(engine: &Engine, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<10} {:<8} {:<11} {:<15} {:<22} title",
-        "id", "severity", "confidence", "rulebook", "effective"
+        "{:<14} {:<8} {:<11} {:<15} {:<15} {:<24} {}",
+        "id",
+        "severity",
+        "confidence",
+        "rulebook",
+        "implemented by",
+        "effective",
+        Text::new("标题", "title").render_inline(lang)
     );
-    for (_, rule) in engine.rules().rules() {
-        let l = listed(engine, rule);
-        let severity = if l.disabled { "disabled" } else { l.severity };
+    for l in listed(engine) {
+        let effective = Effective {
+            from: l.effective_from.clone(),
+            until: l.effective_until.clone(),
+        };
+        let effective = if l.implemented_by == "rule" {
+            effective.text().render_inline(Lang::En)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "{:<10} {:<8} {:<11} {:<15} {:<22} {} / {}",
+            "{:<14} {:<8} {:<11} {:<15} {:<15} {:<24} {}",
             l.id,
-            severity,
-            l.confidence.as_str(),
-            l.rulebook,
-            rule.effective.display(),
-            rule.title.zh,
-            rule.title.en
+            l.severity,
+            l.confidence.map_or("—", Confidence::as_str),
+            l.rulebook.as_deref().unwrap_or("—"),
+            l.implemented_by,
+            effective,
+            l.title.render_inline(lang)
         );
     }
     out
 }
 
+/// The id a typed `id` names: itself, or written the usual way (`rec-7` → `REC-007`), when a
+/// rule or the catalogue has it; else `Err` with the nearest ids, for a "did you mean".
+///
+/// # Errors
+/// The suggestions (possibly none) when no id matches.
+pub fn resolve_id(engine: &Engine, id: &str) -> Result<String, Vec<String>> {
+    let ids: Vec<String> = listed(engine).into_iter().map(|l| l.id).collect();
+    for candidate in [id.to_owned(), crate::catalogue::normal_id(id)] {
+        if ids.contains(&candidate) {
+            return Ok(candidate);
+        }
+    }
+    let normal = crate::catalogue::normal_id(id);
+    let mut near: Vec<(f64, String)> = ids
+        .into_iter()
+        .map(|i| (strsim::jaro_winkler(&normal, &i), i))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Err(near.into_iter().take(3).map(|(_, i)| i).collect())
+}
+
 /// Everything about one rule, both languages; `None` for an unknown id.
 #[must_use]
-pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option<String> {
+pub fn explain(engine: &Engine, id: &str, lang: Lang) -> Option<String> {
     let (book, rule) = engine.rules().rule(id)?;
     let t = |zh: &str, en: &str| Text::new(zh, en).render_inline(lang);
     let mut out = String::new();
@@ -124,7 +265,7 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
         out,
         "{}: {}",
         t("有效期", "in force"),
-        rule.effective.display()
+        rule.effective.text().render_inline(lang)
     );
     let _ = writeln!(
         out,
@@ -177,10 +318,14 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
             }
         }
     }
-    let metrics: Vec<&str> = rule
-        .exprs()
-        .flat_map(|e| e.names_under("metrics"))
-        .collect();
+    // Each metric once, in the order the rule reads them (a metric read by several checks,
+    // REC-007's plot ratio, is one metric).
+    let mut metrics: Vec<&str> = Vec::new();
+    for name in rule.exprs().flat_map(|e| e.names_under("metrics")) {
+        if !metrics.contains(&name) {
+            metrics.push(name);
+        }
+    }
     for name in metrics {
         if let Some(m) = engine.rules().metrics().find(|m| m.name == name) {
             let _ = writeln!(
@@ -199,17 +344,16 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
         t("如何改正", "how to fix"),
         rule.help.render_inline(lang)
     );
-    let files = crate::ruletest::fixtures_of(fixtures, &rule.id);
     for (label, failing) in [
         (t("违规示例", "failing example"), true),
         (t("合规示例", "passing example"), false),
     ] {
-        let Some((path, _)) = files.iter().find(|(_, f)| *f == failing) else {
+        let Some((name, doc)) = example(&rule.id, failing) else {
             continue;
         };
         let _ = writeln!(out);
-        let _ = writeln!(out, "{label}: {}", path.display());
-        let Ok(doc) = load_path(path, &Limits::default()) else {
+        let _ = writeln!(out, "{label}: {name}");
+        let Some(doc) = doc else {
             continue;
         };
         let evaluation = engine.evaluate(&doc, &EvalOptions::default());
@@ -242,7 +386,7 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
 /// `parkcheck explain ID` for a catalogue id that no rule implements: one the submission schema
 /// enforces (FORM-001…) or a cross-document rule (XDOC-001…). `None` for an unknown id.
 #[must_use]
-pub fn explain_catalogue(id: &str, fixtures: &Path, lang: Lang) -> Option<String> {
+pub fn explain_catalogue(id: &str, lang: Lang) -> Option<String> {
     let requirement = crate::coverage::catalogue()
         .ok()?
         .into_iter()
@@ -300,15 +444,11 @@ pub fn explain_catalogue(id: &str, fixtures: &Path, lang: Lang) -> Option<String
         (t("违规示例", "failing example"), true),
         (t("合规示例", "passing example"), false),
     ] {
-        let files = crate::ruletest::fixtures_of(fixtures, id);
-        let Some((path, _)) = files.iter().find(|(_, f)| *f == failing) else {
+        let Some((name, doc)) = example(id, failing) else {
             continue;
         };
-        let _ = writeln!(out, "\n{label}: {}", path.display());
-        let (Some(schema), false) = (&loaded_schema, path.is_dir()) else {
-            continue;
-        };
-        let Ok(doc) = load_path(path, &Limits::default()) else {
+        let _ = writeln!(out, "\n{label}: {name}");
+        let (Some(schema), Some(doc)) = (&loaded_schema, doc) else {
             continue;
         };
         for f in schema.check(&doc).iter().filter(|f| f.rule == id).take(3) {
@@ -318,4 +458,20 @@ pub fn explain_catalogue(id: &str, fixtures: &Path, lang: Lang) -> Option<String
         }
     }
     Some(out)
+}
+
+/// `parkcheck explain ID` for an id of the loader or of a configuration file (`PARSE`,
+/// `WAIVER-EXPIRED`, …): what it means and what to do. `None` for another id.
+#[must_use]
+pub fn explain_other(id: &str, lang: Lang) -> Option<String> {
+    if !crate::report::catalogue::OTHER_IDS.contains(&id) {
+        return None;
+    }
+    let (title, help) = crate::report::catalogue::described(id);
+    let how = Text::new("如何改正", "how to fix").render_inline(lang);
+    Some(format!(
+        "{id} — {}\n\n{how}: {}\n",
+        title.render_inline(lang),
+        help.render_inline(lang)
+    ))
 }

@@ -329,24 +329,7 @@ fn read(item: &Node, index: usize, dir: &Path) -> Option<Waiver> {
 /// case, ASCII hyphen, three digits: `form－18` → `FORM-018`) when that is a known id (or,
 /// without rules, has the form of one), else the nearest known id.
 fn rule_suggestion(rule: &str, known: Option<&BTreeSet<String>>) -> Option<String> {
-    let cleaned: String = rule
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '－' | '—' | '–' | '_' | ' ' => '-',
-            c => c.to_ascii_uppercase(),
-        })
-        .collect();
-    let normal = match cleaned.rsplit_once('-') {
-        Some((prefix, digits))
-            if !digits.is_empty()
-                && digits.len() < 3
-                && digits.chars().all(|c| c.is_ascii_digit()) =>
-        {
-            format!("{prefix}-{digits:0>3}")
-        }
-        _ => cleaned,
-    };
+    let normal = crate::catalogue::normal_id(rule);
     let shaped = {
         let (prefix, digits) = normal.rsplit_once('-').unwrap_or((&normal, "000"));
         !prefix.is_empty()

@@ -408,6 +408,7 @@ fn written_files_get_the_usual_mode() {
             .arg(bin)
             .arg(&example)
             .current_dir(dir.path())
+            .stderr(std::process::Stdio::null())
             .status()
             .unwrap();
         assert!(status.success());
@@ -432,4 +433,79 @@ fn written_files_get_the_usual_mode() {
     std::fs::remove_file(dir.path().join("b.json")).unwrap();
     run("077");
     assert_eq!(mode("b.json"), 0o600);
+}
+
+/// `explain` from any directory (its examples are inside the binary), for an id typed in lower
+/// case or without its zeros, each metric once, dates in words, a "did you mean" otherwise.
+#[test]
+fn explain_works_anywhere_and_forgives_the_spelling() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = parkcheck()
+        .current_dir(elsewhere.path())
+        .args(["explain", "rec-7", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("REC-007 — "), "{text}");
+    assert!(
+        text.contains("failing example: fixtures/rules/REC-007/fail.yaml\n  52:18:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("passing example: fixtures/rules/REC-007/pass.yaml"),
+        "{text}"
+    );
+    assert_eq!(text.matches("metric: plot ratio =").count(), 1, "{text}");
+    assert!(text.contains("in force: from 2018-01-01\n"), "{text}");
+    assert!(!text.contains(" – "), "{text}");
+    let output = parkcheck().args(["explain", "REC-070"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(err.contains("did you mean `REC-007`"), "{err}");
+    for id in ["xdoc-1", "FORM-001", "parse", "WAIVER-EXPIRED"] {
+        let output = parkcheck().args(["explain", id]).output().unwrap();
+        assert!(output.status.success(), "explain {id}");
+    }
+}
+
+/// `rules list` lists every id a finding can carry, with what implements it.
+#[test]
+fn rules_list_has_every_id_findings_show() {
+    let output = parkcheck()
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let listed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let by = |id: &str| {
+        listed
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is not listed"))["implemented_by"]
+            .clone()
+    };
+    for id in [
+        "FORM-001", "FORM-011", "FORM-020", "FORM-021", "REC-001", "JXF-001",
+    ] {
+        assert_eq!(by(id), "schema", "{id}");
+    }
+    assert_eq!(by("XDOC-001"), "cross-document");
+    assert_eq!(by("REC-007"), "rule");
+    assert_eq!(by("PARSE"), "loader");
+    assert_eq!(by("WAIVER-UNUSED"), "waivers");
+    // Every catalogue id is there.
+    let catalogue = std::fs::read_to_string(root().join("catalogue.yaml")).unwrap();
+    for line in catalogue
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- {id: "))
+    {
+        let id = line
+            .split("id: ")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap();
+        by(id);
+    }
 }

@@ -54,13 +54,16 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
-    /// List the rules: id, title, severity, confidence, rulebook, effective dates.
+    /// List every id a finding can carry: the rules, the ids the schema and the cross-document
+    /// checks enforce, the loader's and the configuration files'; with what implements each.
     List {
         #[command(flatten)]
         rules: RulesArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        look: LookArgs,
     },
     /// Check rulebook files (default: the rulebooks in use) and report every problem.
     Lint {

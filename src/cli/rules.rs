@@ -16,10 +16,15 @@ use super::{
 
 pub fn rules(command: RulesCommand) -> ExitCode {
     match command {
-        RulesCommand::List { rules, format } => match engine(&rules, &plain()) {
+        RulesCommand::List {
+            rules,
+            format,
+            look,
+        } => match engine(&rules, &look) {
             Ok(engine) => {
+                let lang = look.lang.or(engine.profile().lang).unwrap_or_default();
                 print_out(&match format {
-                    Format::Human => explain::list_human(&engine),
+                    Format::Human => explain::list_human(&engine, lang),
                     Format::Json => explain::list_json(&engine),
                 });
                 ExitCode::SUCCESS
@@ -88,18 +93,35 @@ pub fn explain(id: &str, rules: &RulesArgs, look: &LookArgs) -> ExitCode {
         Err(code) => return code,
     };
     let lang = look.lang.or(engine.profile().lang).unwrap_or_default();
-    let fixtures = Path::new("fixtures/rules");
-    match explain::explain(&engine, id, fixtures, lang)
-        .or_else(|| explain::explain_catalogue(id, fixtures, lang))
-    {
+    let id = match explain::resolve_id(&engine, id) {
+        Ok(id) => id,
+        Err(near) => {
+            let id = parkcheck::text::visible_inline(id);
+            let hint = if near.is_empty() {
+                "见 `parkcheck rules list` / see `parkcheck rules list`".to_owned()
+            } else {
+                format!(
+                    "是否想查 {0}？/ did you mean {0}?",
+                    near.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            eprintln!("parkcheck: 没有规则 `{id}` / no rule `{id}`; {hint}");
+            return ExitCode::from(EXIT_TROUBLE);
+        }
+    };
+    let text = explain::explain(&engine, &id, lang)
+        .or_else(|| explain::explain_catalogue(&id, lang))
+        .or_else(|| explain::explain_other(&id, lang));
+    match text {
         Some(text) => {
             print_out(&text);
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!(
-                "parkcheck: no rule `{id}` (see `parkcheck rules list` and `parkcheck rules coverage`)"
-            );
+            eprintln!("parkcheck: 没有规则 `{id}` / no rule `{id}` (see `parkcheck rules list`)");
             ExitCode::from(EXIT_TROUBLE)
         }
     }

@@ -34,14 +34,18 @@ impl Effective {
             && self.until.as_deref().is_none_or(|until| date <= until)
     }
 
-    /// `2018-01-01 – ` or `2018-01-01 – 2025-12-31`.
+    /// The dates in words: `2018-01-01 起` / `from 2018-01-01`, `2018-01-01 至 2025-12-31` /
+    /// `2018-01-01 to 2025-12-31`, `至 2025-12-31` / `until 2025-12-31`, or always.
     #[must_use]
-    pub fn display(&self) -> String {
-        format!(
-            "{} – {}",
-            self.from.as_deref().unwrap_or("…"),
-            self.until.as_deref().unwrap_or("")
-        )
+    pub fn text(&self) -> Text {
+        match (self.from.as_deref(), self.until.as_deref()) {
+            (Some(from), None) => Text::new(format!("{from} 起"), format!("from {from}")),
+            (None, Some(until)) => Text::new(format!("至 {until}"), format!("until {until}")),
+            (Some(from), Some(until)) => {
+                Text::new(format!("{from} 至 {until}"), format!("{from} to {until}"))
+            }
+            (None, None) => Text::new("长期有效", "always"),
+        }
     }
 }
 
