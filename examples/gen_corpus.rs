@@ -11,7 +11,7 @@
 //!
 //! Every file is meant to check clean: USCCs with valid GB 32100-2015 check characters and unique across
 //! the corpus, park names and platform ids unique, declared sizes computed from the figures with the
-//! size table of domain.md, `totals` counted over the active tenants, dates in order, land and building
+//! size table of docs/domain.md, `totals` counted over the active tenants, dates in order, land and building
 //! ratios inside the thresholds (plot ratio ≥ 1.2, facility share ≤ 15 %, 建筑系数 ≥ 30 %, …).
 //! All names, codes and figures are fictional.
 
@@ -276,7 +276,7 @@ impl UsccSource {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Enterprise size (中小企业划型标准规定, the table in domain.md)
+// Enterprise size (中小企业划型标准规定, the table in docs/domain.md)
 
 #[derive(Clone, Copy, PartialEq)]
 enum Size {
@@ -1956,7 +1956,7 @@ impl MinDate for Date {
 // ---------------------------------------------------------------------------------------------------
 
 fn run(args: &Args) -> Result<(), String> {
-    // The check character against codes from the bundled examples (documented in domain.md FORM-018).
+    // The check character against codes from the bundled examples (documented in docs/domain.md, FORM-018).
     for known in [
         "913304836925620704",
         "91330483MA4KUDBA3X",

@@ -114,7 +114,7 @@ fn every_catalogue_id_is_covered_both_ways() {
     assert!(gaps.is_empty(), "uncovered catalogue ids: {gaps:#?}");
     assert_eq!(coverage["not_in_catalogue"], serde_json::json!([]));
     assert_eq!(output.status.code(), Some(0));
-    // The catalogue of domain.md: 55 ids, each listed once.
+    // The catalogue of docs/domain.md: 55 ids, each listed once.
     let mut ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 55);
     ids.dedup();
