@@ -210,7 +210,7 @@ impl Date {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// USCC (统一社会信用代码, GB 32100-2015)
+// USCC (统一社会信用代码, GB 32100-2015), characters 9–17 the organisation code (GB 11714-1997)
 
 const USCC_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const USCC_WEIGHTS: [u32; 17] = [
@@ -224,6 +224,20 @@ fn uscc_check_char(first17: &[u8]) -> Option<u8> {
         sum += v * w;
     }
     Some(USCC_CHARS[((31 - sum % 31) % 31) as usize])
+}
+
+/// The check character (17th of a USCC) of an organisation code whose body is `body` (GB 11714:
+/// weights 3 7 9 10 5 8 4 2, values 0–9 and A = 10 … Z = 35, C = 11 − Σ mod 11, X for 10, 0 for 11).
+fn org_check_char(body: &[u8]) -> Option<char> {
+    let mut sum = 0u32;
+    for (c, w) in body.iter().zip([3, 7, 9, 10, 5, 8, 4, 2]) {
+        sum += char::from(*c).to_digit(36)? * w;
+    }
+    Some(match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        c => char::from_digit(c, 10)?,
+    })
 }
 
 /// Hands out corpus-unique USCCs: a counter through a bijection (an affine map modulo the size of the
@@ -240,34 +254,25 @@ impl UsccSource {
         s.push_str("91"); // 9 = 工商 (market regulation), 1 = enterprise
         s.push_str(county_code);
         if rng.chance(0.7) {
-            // Codes issued since 2015: "MA" and seven characters of the USCC alphabet.
-            const SPACE: u64 = 31u64.pow(7);
+            // Codes issued since 2015: "MA", six characters of the USCC alphabet and the
+            // organisation code's check character.
+            const SPACE: u64 = 31u64.pow(6);
             let mut x = (n.wrapping_mul(2_654_435_761) + 1_234_567) % SPACE;
             s.push_str("MA");
-            let mut body = [0u8; 7];
+            let mut body = [0u8; 6];
             for b in body.iter_mut().rev() {
                 *b = USCC_CHARS[(x % 31) as usize];
                 x /= 31;
             }
             s.extend(body.iter().map(|&b| b as char));
+            s.push(org_check_char(&s.as_bytes()[8..16]).unwrap_or('0'));
         } else {
             // Older codes embed the 9-character organisation code (GB 11714: 8 digits and a check).
             const SPACE: u64 = 100_000_000;
             let x = (n.wrapping_mul(48_271) + 10_203_040) % SPACE;
             let digits = format!("{x:08}");
-            let weights = [3, 7, 9, 10, 5, 8, 4, 2];
-            let sum: u64 = digits
-                .bytes()
-                .zip(weights)
-                .map(|(d, w)| u64::from(d - b'0') * w)
-                .sum();
-            let c = 11 - sum % 11;
             s.push_str(&digits);
-            s.push(match c {
-                10 => 'X',
-                11 => '0',
-                c => char::from(b'0' + c as u8),
-            });
+            s.push(org_check_char(digits.as_bytes()).unwrap_or('0'));
         }
         let check = uscc_check_char(s.as_bytes()).map_or('0', char::from);
         s.push(check);
@@ -1963,7 +1968,9 @@ fn run(args: &Args) -> Result<(), String> {
         "91330411MA3600AH06",
     ] {
         let b = known.as_bytes();
-        if uscc_check_char(&b[..17]) != Some(b[17]) {
+        if uscc_check_char(&b[..17]) != Some(b[17])
+            || org_check_char(&b[8..16]) != Some(char::from(b[16]))
+        {
             return Err(format!("internal error: USCC check character of {known}"));
         }
     }

@@ -224,7 +224,8 @@ fn tenants(count: usize) -> String {
     )
 }
 
-/// A valid unified social credit code (GB 32100-2015) numbered `n`.
+/// A valid unified social credit code (GB 32100-2015) numbered `n`, its organisation code
+/// (characters 9–17) valid too (GB 11714-1997).
 fn uscc(n: usize) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     const WEIGHTS: [usize; 17] = [
@@ -232,10 +233,20 @@ fn uscc(n: usize) -> String {
     ];
     let mut code = b"91330421MA".to_vec();
     let mut rest = n;
-    for _ in 0..7 {
+    for _ in 0..6 {
         code.push(ALPHABET[rest % 31]);
         rest /= 31;
     }
+    let org: u32 = code[8..16]
+        .iter()
+        .zip([3, 7, 9, 10, 5, 8, 4, 2])
+        .map(|(c, w)| char::from(*c).to_digit(36).unwrap() * w)
+        .sum();
+    code.push(match 11 - org % 11 {
+        10 => b'X',
+        11 => b'0',
+        c => b'0' + u8::try_from(c).unwrap(),
+    });
     let sum: usize = code
         .iter()
         .zip(WEIGHTS)
