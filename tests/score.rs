@@ -159,3 +159,24 @@ fn the_evaluation_example_deducts_six_points_without_a_veto() {
         "one park: no set"
     );
 }
+
+#[test]
+fn a_missing_declaration_is_a_veto_like_a_false_one() {
+    let (_, report) = score(&[
+        "fixtures/rules/FORM-021/fail.yaml",
+        "fixtures/rules/FORM-021/fail-declaration-missing.yaml",
+    ]);
+    for park in report["parks"].as_array().unwrap() {
+        let vetoes = park["vetoes"].as_array().unwrap();
+        assert_eq!(vetoes.len(), 1, "{park}");
+        assert_eq!(vetoes[0]["rule"], "FORM-021", "{park}");
+    }
+    let missing = &report["parks"][1]["vetoes"][0];
+    assert!(
+        missing["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("缺少运营机构的真实性声明"),
+        "{missing}"
+    );
+}
