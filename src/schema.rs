@@ -240,6 +240,54 @@ fn field_name(pointer: &Pointer, title: Option<&str>) -> Text {
     }
 }
 
+/// A field of a tenant named as the form names its rows, `名录第 4 家企业「…」的…`, before the
+/// field's own name; other fields as they are.
+fn of_tenant(doc: &Document, pointer: &Pointer, field: Text) -> Text {
+    let mut tokens = pointer.tokens();
+    if tokens.next().as_deref() != Some("tenants") {
+        return field;
+    }
+    let Some(index) = tokens.next().and_then(|t| t.parse::<usize>().ok()) else {
+        return field;
+    };
+    let name = doc
+        .get(
+            &Pointer::root()
+                .join("tenants")
+                .join(&index.to_string())
+                .join("name"),
+        )
+        .and_then(|n| match &n.value {
+            Value::Str(s) => Some(crate::text::clip(s)),
+            _ => None,
+        });
+    let n = index + 1;
+    if tokens.next().is_none() {
+        // The row itself.
+        let dotted = pointer.dotted();
+        return match name {
+            Some(name) => Text::new(
+                format!("名录第 {n} 家企业「{name}」（{dotted}）"),
+                format!("tenant {n} of the list ({name}, `{dotted}`)"),
+            ),
+            None => Text::new(
+                format!("名录第 {n} 家企业（{dotted}）"),
+                format!("tenant {n} of the list (`{dotted}`)"),
+            ),
+        };
+    }
+    match name {
+        Some(name) => Text::new(
+            format!("名录第 {n} 家企业「{name}」的{}", field.zh),
+            format!("tenant {n} of the list ({name}): {}", field.en),
+        ),
+        None => Text::new(
+            format!("名录第 {n} 家企业的{}", field.zh),
+            format!("tenant {n} of the list: {}", field.en),
+        ),
+    }
+}
+
 fn type_zh(name: &str) -> &'static str {
     match name {
         "null" => "空值",
@@ -276,7 +324,7 @@ fn explain(
     generic: &str,
 ) -> Vec<(Cause, Finding)> {
     let rule = rule_of(chain, generic);
-    let field = field_name(pointer, doc_of(chain, "title"));
+    let field = of_tenant(doc, pointer, field_name(pointer, doc_of(chain, "title")));
     let node = doc.get(pointer);
     let found = node.map_or_else(String::new, |n| {
         let raw = doc.source.slice(n.span);
@@ -305,7 +353,7 @@ fn explain(
             let property = show(property);
             let title = property_title(chain, &property);
             let named = title.map_or_else(|| property.clone(), |t| format!("{t}（{property}）"));
-            let here = field_name(pointer, None);
+            let here = of_tenant(doc, pointer, field_name(pointer, None));
             Finding::new(
                 rule,
                 Severity::Error,
@@ -494,7 +542,7 @@ fn explain(
         {
             let property = forbidden_field(schema).unwrap_or_default();
             let at = pointer.join(property);
-            let named = field_name(&at, property_title(chain, property));
+            let named = of_tenant(doc, &at, field_name(&at, property_title(chain, property)));
             Finding::new(
                 rule,
                 Severity::Error,
@@ -683,7 +731,7 @@ fn unknown_field(
             format!("fields allowed here: {}", allowed.join(", ")),
         ),
     };
-    let here = field_name(parent, None);
+    let here = of_tenant(doc, parent, field_name(parent, None));
     Finding::new(
         rule,
         Severity::Error,

@@ -202,8 +202,8 @@ fn generate(kind: &str, dir: &Path) -> PathBuf {
     }
 }
 
-/// The clean submission with `count` distinct tenants (valid credit codes), its totals left
-/// at the base's ten.
+/// The clean submission with `count` distinct tenants (valid credit codes, the form's columns
+/// given), its totals left at the base's ten.
 fn tenants(count: usize) -> String {
     let base = clean_base();
     let start = base.find("tenants:\n").unwrap();
@@ -213,7 +213,7 @@ fn tenants(count: usize) -> String {
     for i in 0..count {
         let _ = writeln!(
             list,
-            "  - {{name: 嘉善姚庄第{i}号精密机械有限公司, uscc: \"{}\", sector: 工业, status: 入驻, entered_on: 2023-07-03, employees: 45, revenue_10k_yuan: 1800, assets_10k_yuan: 1300, declared_size: 小型}}",
+            "  - {{name: 姚庄第{i}号机械有限公司, uscc: \"{}\", sector: 工业, status: 入驻, entered_on: 2023-07-03, legal_representative: 沈军, contact: {{name: 沈丽, mobile: \"13905730000\"}}, employees: 45, revenue_10k_yuan: 1800}}",
             uscc(i)
         );
     }

@@ -612,6 +612,24 @@ fn round(v: f64) -> f64 {
     }
 }
 
+/// A value computed for a message: text as it is, a number as numbers are shown, a list of
+/// texts joined (with 、 when they are Chinese, else with commas).
+fn show_value(value: &Cel) -> String {
+    match value {
+        Cel::String(s) => s.to_string(),
+        Cel::List(items) => {
+            let texts: Vec<String> = items.iter().map(show_value).collect();
+            let separator = if texts.iter().any(|t| !t.is_ascii()) {
+                "、"
+            } else {
+                ", "
+            };
+            texts.join(separator)
+        }
+        other => as_number(other).map_or_else(|| format!("{other:?}"), number),
+    }
+}
+
 fn as_number(value: &Cel) -> Option<f64> {
     match value {
         Cel::Float(f) => Some(*f),
@@ -878,18 +896,23 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         scope: &Context<'_, '_>,
     ) {
         let engine = self.engine;
-        let values: Vec<(String, String)> = check
+        let mut values: Vec<(String, String)> = check
             .values
             .iter()
             .map(|(name, expr)| {
                 let shown = match expr.program.execute(scope) {
-                    Ok(Cel::String(s)) => s.to_string(),
-                    Ok(value) => as_number(&value).map_or_else(|| format!("{value:?}"), number),
+                    Ok(value) => show_value(&value),
                     Err(_) => "—".to_owned(),
                 };
                 (name.clone(), shown)
             })
             .collect();
+        // `{position}`: the item's place in its list, counted from 1, as the form numbers rows.
+        if check.for_each.is_some() {
+            if let Some(index) = base.tokens().last().and_then(|t| t.parse::<usize>().ok()) {
+                values.push(("position".to_owned(), (index + 1).to_string()));
+            }
+        }
         let pointer = match check.at.as_deref() {
             Some(at) if at.starts_with('/') => Pointer::parse(at).unwrap_or_default(),
             Some(at) if !at.is_empty() => at.split('/').fold(base, |p, t| p.join(t)),

@@ -848,7 +848,7 @@ fn name_under(path: &Path) -> Option<&str> {
 }
 
 /// `{name}` placeholders: `value`, a metric, a parameter, or a path from a document root
-/// (or `it` inside `for_each`).
+/// (or, inside `for_each`, a path from `it` and `position`, the item's place from 1).
 fn check_placeholders(
     message: &Text,
     in_loop: bool,
@@ -871,7 +871,8 @@ fn check_placeholders(
                 || params.contains(name)
                 || metrics.contains(name)
                 || DOCUMENT_ROOTS.contains(&root)
-                || (in_loop && root == "it" && name.contains('.'));
+                || (in_loop && root == "it" && name.contains('.'))
+                || (in_loop && name == "position");
             if !ok {
                 errors.push(located(
                     Text::new(
