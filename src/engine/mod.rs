@@ -707,6 +707,8 @@ enum Verdict {
     /// report shows (formatting one for every tenant whose condition is false cost about 5 %
     /// of the rules phase).
     NotApplicable(Option<Reason>),
+    /// Applicable, but left out by its `skip`, and the reason the outcome gives.
+    Skipped(Reason),
 }
 
 /// What the checks of one rule came to so far.
@@ -718,6 +720,8 @@ struct Tally {
     evaluated: bool,
     /// Why the first check that did not apply did not.
     why_not: Option<Reason>,
+    /// The reasons of the checks left out by their `skip`.
+    skipped: Vec<Reason>,
 }
 
 impl Tally {
@@ -735,6 +739,7 @@ impl Tally {
                     self.why_not = why;
                 }
             }
+            Verdict::Skipped(why) => self.skipped.push(why),
         }
         failed
     }
@@ -743,7 +748,8 @@ impl Tally {
 impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
     fn rule(&mut self, book: &Rulebook, rule: &Rule) {
         let before = self.evaluation.findings.len();
-        let status = match self.rule_status(book, rule) {
+        let mut skipped = Vec::new();
+        let status = match self.rule_status(book, rule, &mut skipped) {
             Ok(true) => OutcomeStatus::Failed(self.evaluation.findings.len() - before),
             Ok(false) => OutcomeStatus::Passed,
             Err(reason) => OutcomeStatus::NotApplicable(reason),
@@ -751,11 +757,18 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         self.evaluation.outcomes.push(Outcome {
             rule: rule.id.clone(),
             status,
+            skipped,
         });
     }
 
-    /// `Ok(true)` when the rule fired, `Ok(false)` when it passed, `Err` when it did not apply.
-    fn rule_status(&mut self, book: &Rulebook, rule: &Rule) -> Result<bool, Reason> {
+    /// `Ok(true)` when the rule fired, `Ok(false)` when it passed, `Err` when it did not apply;
+    /// the reasons of the checks left out by their `skip` go to `skipped`.
+    fn rule_status(
+        &mut self,
+        book: &Rulebook,
+        rule: &Rule,
+        skipped: &mut Vec<Reason>,
+    ) -> Result<bool, Reason> {
         if let Some(when) = &rule.when {
             if let Some(why) = self.unavailable_metric(when) {
                 return Err(why);
@@ -781,6 +794,7 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 check
                     .when
                     .iter()
+                    .chain(check.skip.iter().map(|s| &s.condition))
                     .chain([&check.assert])
                     .find_map(|e| self.unavailable_metric(e))
             };
@@ -828,10 +842,15 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
             }
         }
         if tally.evaluated {
+            *skipped = tally.skipped;
             Ok(tally.fired)
         } else {
-            Err(tally
-                .why_not
+            // Nothing evaluated: what was left out on purpose says more than a condition.
+            let mut left_out = tally.skipped.into_iter();
+            let first = left_out.next();
+            skipped.extend(left_out);
+            Err(first
+                .or(tally.why_not)
                 .unwrap_or_else(|| Text::new("没有适用的检查项", "no check applied")))
         }
     }
@@ -873,6 +892,24 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 Err(e) => {
                     return Verdict::NotApplicable(
                         explain.then(|| reason(&e, when, self.doc, item)),
+                    );
+                }
+            }
+        }
+        if let Some(skip) = &check.skip {
+            match eval_bool(&skip.condition, self.fast(item).as_ref(), &ctx) {
+                Ok(false) => {}
+                Ok(true) => {
+                    return Verdict::Skipped(self.render(
+                        &skip.reason,
+                        &Pointer::root(),
+                        item,
+                        &[],
+                    ));
+                }
+                Err(e) => {
+                    return Verdict::NotApplicable(
+                        explain.then(|| reason(&e, &skip.condition, self.doc, item)),
                     );
                 }
             }

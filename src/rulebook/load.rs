@@ -195,7 +195,7 @@ fn expression_texts<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
         Value::Map(entries) => {
             for entry in entries {
                 match (&entry.value.value, entry.key.as_str()) {
-                    (Value::Str(text), "when" | "assert" | "expr") => out.push(text),
+                    (Value::Str(text), "when" | "assert" | "expr" | "if") => out.push(text),
                     (Value::Map(values), "values") => {
                         out.extend(values.iter().filter_map(|e| match &e.value.value {
                             Value::Str(text) => Some(text.as_str()),
@@ -459,6 +459,7 @@ fn convert_rule(
                 values: values_of(doc, node, pointer, errors),
                 severity: None,
                 confidence: None,
+                skip: None,
             });
         }
     }
@@ -479,6 +480,7 @@ fn convert_rule(
                 values: values_of(doc, c, &cp, errors),
                 severity: str_of(c, "severity").map(severity_of),
                 confidence: str_of(c, "confidence").and_then(Confidence::parse),
+                skip: skip_of(doc, c, &cp, errors),
             });
         }
     }
@@ -579,6 +581,34 @@ fn severity_of(text: &str) -> Severity {
 fn list_pointer(path: &str) -> Pointer {
     path.split('.')
         .fold(Pointer::root(), |p, field| p.join(field))
+}
+
+/// The `skip: {if, reason}` of a check, compiled; a check that goes item by item cannot have
+/// one (it would leave out items one by one, which is what `when` is for).
+fn skip_of(
+    doc: &Book<'_>,
+    check: &Node,
+    pointer: &Pointer,
+    errors: &mut Vec<Finding>,
+) -> Option<crate::rulebook::Skip> {
+    let skip = check.get("skip")?;
+    if check.get("for_each").is_some() {
+        errors.push(error(
+            doc,
+            &pointer.join("skip"),
+            None,
+            Text::new(
+                "逐项检查（for_each）不能有 skip；请用 when",
+                "a check that goes item by item (`for_each`) cannot have `skip`; use `when`",
+            ),
+        ));
+        return None;
+    }
+    let condition = compile(doc, &pointer.join("skip").join("if"), errors)?;
+    Some(crate::rulebook::Skip {
+        condition,
+        reason: text_of(skip, "reason").unwrap_or_default(),
+    })
 }
 
 /// The `values:` of a rule or check, compiled.
@@ -716,6 +746,17 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     rule.span,
                     errors,
                 );
+                if let Some(skip) = &check.skip {
+                    check_placeholders(
+                        &skip.reason,
+                        false,
+                        &[],
+                        &params,
+                        &metrics,
+                        rule.span,
+                        errors,
+                    );
+                }
             }
         }
     }

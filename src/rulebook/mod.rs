@@ -170,6 +170,18 @@ pub struct Check {
     /// This check's own confidence, where it differs from the rule's (JXF-002's attachment
     /// files follow from the data model while its clause is unconfirmed).
     pub confidence: Option<Confidence>,
+    /// When to leave the check out although it applies, and what the outcome then says.
+    pub skip: Option<Skip>,
+}
+
+/// `skip: {if, reason}` of a check: when `condition` holds (and the check's `when` does), the
+/// check is not evaluated and the rule's outcome gives `reason` (FORM-017 does not compare the
+/// employees' total when some tenants lack the figure: it would tell the operator to change a
+/// total that may be right).
+#[derive(Debug, Clone)]
+pub struct Skip {
+    pub condition: Expr,
+    pub reason: Text,
 }
 
 /// A rule: a requirement of the catalogue.
@@ -200,10 +212,11 @@ impl Rule {
 }
 
 impl Check {
-    /// The check's condition, assertion and message values.
+    /// The check's condition, skip condition, assertion and message values.
     pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
         self.when
             .iter()
+            .chain(self.skip.iter().map(|s| &s.condition))
             .chain(std::iter::once(&self.assert))
             .chain(self.values.iter().map(|(_, e)| e))
     }
