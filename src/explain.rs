@@ -145,6 +145,15 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
     if let Some(when) = &rule.when {
         let _ = writeln!(out, "  when   {}", when.text.trim());
     }
+    if let Some(builtin) = rule.builtin {
+        let _ = writeln!(
+            out,
+            "  {} ({}): {}",
+            t("内置检查", "typed check"),
+            builtin.file(),
+            builtin.describe().render_inline(lang)
+        );
+    }
     for check in &rule.checks {
         if let Some(list) = &check.for_each {
             let _ = writeln!(out, "  for each item of {}", list.dotted());

@@ -2,6 +2,7 @@
 //! CEL and turns failures into findings with their source and calculation.
 
 pub mod bind;
+pub mod duplicates;
 pub mod fast;
 mod files;
 pub mod functions;
@@ -15,13 +16,13 @@ use crate::check::RunOptions;
 use crate::document::{Document, Node, Pointer, Value};
 use crate::domain::size::SizeTable;
 use crate::finding::{
-    Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Severity,
-    Trace, TraceInput,
+    Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Related,
+    Severity, Trace, TraceInput,
 };
 use crate::profile::Profile;
 use crate::rulebook::load::DOCUMENT_ROOTS;
 use crate::rulebook::refs::{Path, Seg};
-use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
+use crate::rulebook::{Builtin, Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
 use crate::text::{Text, number, precise};
 
 /// The name of the size-classification table in the rulebooks.
@@ -354,6 +355,8 @@ impl Engine {
         // In definition order: a metric may read the ones before it.
         let mut metrics = BTreeMap::new();
         let mut metric_map: HashMap<String, Cel> = HashMap::new();
+        // Per (list, field) of a `distinct` metric, which items count (computed once).
+        let mut firsts: HashMap<(Pointer, String), Vec<bool>> = HashMap::new();
         for m in self
             .rules
             .metrics()
@@ -362,7 +365,16 @@ impl Engine {
             if m.expr.names_under("metrics").next().is_some() {
                 ctx.add_variable_from_value("metrics", Cel::from(metric_map.clone()));
             }
-            let result = self.metric(m, doc, &ctx, &items, &metrics);
+            let counted = match (&m.over, &m.distinct) {
+                (Some(list), Some(field)) => Some(
+                    firsts
+                        .entry((list.clone(), field.clone()))
+                        .or_insert_with(|| first_occurrences(list_nodes(doc, list), field))
+                        .as_slice(),
+                ),
+                _ => None,
+            };
+            let result = self.metric(m, doc, &ctx, &items, &metrics, counted);
             if let Ok(v) = &result {
                 metric_map.insert(m.name.clone(), Cel::Float(*v));
             }
@@ -458,6 +470,7 @@ impl Engine {
         ctx: &Context<'_, 'v>,
         items: &'v bind::Items<'d>,
         so_far: &BTreeMap<String, Result<f64, Reason>>,
+        counted: Option<&[bool]>,
     ) -> Result<f64, Reason> {
         // The fast path's value for `item` (or the document), when it decides.
         let decide = |item| {
@@ -486,6 +499,10 @@ impl Engine {
                 .iter()
                 .enumerate()
                 .try_fold(0.0, |acc, (index, node)| {
+                    // A repeat of an earlier item (`distinct`) is not counted.
+                    if counted.is_some_and(|c| c.get(index) == Some(&false)) {
+                        return Ok(acc);
+                    }
                     let n = match decide(Some(node)) {
                         Some(fast::Scalar::Bool(b)) => f64::from(u8::from(b)),
                         Some(fast::Scalar::Number(n)) => n,
@@ -582,6 +599,20 @@ fn item_scope<'c, 'v, 'd: 'v>(
         scope.set_variable_resolver(item);
     }
     scope
+}
+
+/// For each item, whether it is the first with its text at `field` (an item without one counts):
+/// what a `distinct` metric counts. Linear: one hash set.
+fn first_occurrences(nodes: &[Node], field: &str) -> Vec<bool> {
+    let mut seen: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(nodes.len());
+    nodes
+        .iter()
+        .map(|node| match node.get(field).map(|n| &n.value) {
+            Some(Value::Str(text)) => seen.insert(text.trim()),
+            _ => true,
+        })
+        .collect()
 }
 
 /// The items of the list at `list` (none when it is not a list).
@@ -785,6 +816,11 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 }
                 Err(e) => return Err(reason(&e, when, self.doc, None)),
             }
+        }
+        if let Some(builtin) = rule.builtin {
+            return match builtin {
+                Builtin::DuplicateTenants => self.duplicate_tenants(book, rule),
+            };
         }
         let mut tally = Tally::default();
         for check in &rule.checks {
@@ -1002,6 +1038,114 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         });
         finding.trace = self.trace(check);
         self.evaluation.findings.push(finding);
+    }
+
+    /// FORM-023 (`builtin: duplicate_tenants`): each row of the tenant list that repeats an
+    /// earlier one, at its code (or its name), with the first row as related location.
+    fn duplicate_tenants(&mut self, book: &Rulebook, rule: &Rule) -> Result<bool, Reason> {
+        let list = Pointer::root().join("tenants");
+        let Some(Node {
+            value: Value::Seq(rows),
+            ..
+        }) = self.doc.get(&list)
+        else {
+            return Err(Text::new("缺少 tenants", "tenants absent"));
+        };
+        let found = duplicates::duplicates(rows);
+        let row = |index: usize| list.join(&index.to_string());
+        let mut new = Vec::with_capacity(found.len());
+        let text_at = |pointer: &Pointer| {
+            self.doc
+                .get(pointer)
+                .map_or_else(|| "—".to_owned(), |n| self.show(n))
+        };
+        for d in &found {
+            let (n, k) = (d.index + 1, d.first + 1);
+            let field = if d.same_code { "uscc" } else { "name" };
+            let (name, first_name) = (
+                text_at(&row(d.index).join("name")),
+                text_at(&row(d.first).join("name")),
+            );
+            let (code, first_code) = (
+                text_at(&row(d.index).join("uscc")),
+                text_at(&row(d.first).join("uscc")),
+            );
+            let message = match (d.same_code, d.same_name) {
+                (true, true) => Text::new(
+                    format!(
+                        "名录第 {n} 家企业「{name}」重复列出：名称和统一社会信用代码（{code}）都与第 {k} 家相同；一家企业在名录中只列一行"
+                    ),
+                    format!(
+                        "tenant {n} of the list, {name}, is listed twice: its name and credit code ({code}) are those of tenant {k}; a tenant is listed once"
+                    ),
+                ),
+                (true, false) => Text::new(
+                    format!(
+                        "名录第 {n} 家企业「{name}」的统一社会信用代码 {code} 与第 {k} 家「{first_name}」相同；一个代码只对应名录中的一行"
+                    ),
+                    format!(
+                        "tenant {n} of the list, {name}, has the credit code {code} of tenant {k}, {first_name}; one code is one row of the list"
+                    ),
+                ),
+                (false, _) => Text::new(
+                    format!(
+                        "名录第 {n} 家企业「{name}」与第 {k} 家同名，两行都是入驻状态，统一社会信用代码却不同（{code} 与 {first_code}）；同一企业只列一行"
+                    ),
+                    format!(
+                        "tenant {n} of the list, {name}, has the name of tenant {k}, both present, with different credit codes ({code} and {first_code}); a tenant is listed once"
+                    ),
+                ),
+            };
+            let pointer = row(d.index).join(field);
+            let first = row(d.first).join(field);
+            let related_at = self
+                .nearest_span(&first)
+                .map(|span| self.doc.source.line_col(span.start));
+            let mut finding = self.typed_finding(book, rule, message, pointer);
+            finding.related = vec![Related {
+                file: self.doc.source.name().to_owned(),
+                pointer: Some(first),
+                line: related_at.map(|p| p.line),
+                column: related_at.map(|p| p.column),
+                message: Text::new(
+                    format!("第一次列出：名录第 {k} 家「{first_name}」"),
+                    format!("first listed as tenant {k}, {first_name}"),
+                ),
+            }];
+            new.push(finding);
+        }
+        self.evaluation.findings.extend(new);
+        Ok(!found.is_empty())
+    }
+
+    /// A finding of a typed (`builtin`) check of `rule`, at `pointer`, with the rule's
+    /// severity, help and citation.
+    fn typed_finding(
+        &self,
+        book: &Rulebook,
+        rule: &Rule,
+        message: Text,
+        pointer: Pointer,
+    ) -> Finding {
+        let engine = self.engine;
+        let document = engine
+            .rules
+            .rulebooks
+            .iter()
+            .find(|b| b.id == rule.rulebook)
+            .unwrap_or(book)
+            .document();
+        let span = self.nearest_span(&pointer);
+        let mut finding = Finding::new(rule.id.clone(), engine.check_severity(rule, None), message)
+            .at(pointer, span)
+            .with_help(Some(rule.help.clone()));
+        finding.citation = Some(Citation {
+            rulebook: rule.rulebook.clone(),
+            document,
+            clause: rule.clause.clone(),
+            confidence: engine.check_confidence(rule, None),
+        });
+        finding
     }
 
     /// The span of the pointer, or of its nearest ancestor that exists.

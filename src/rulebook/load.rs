@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use super::refs::{self, Path};
 use super::shape;
 use super::{
-    Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
-    Rulebook, Scoring,
+    Builtin, Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule,
+    RuleRef, Rulebook, Scoring,
 };
 use crate::check::{FileReport, load_bytes};
 use crate::document::{Document, Limits, Node, Pointer, Value};
@@ -400,6 +400,7 @@ fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
                 Value::Float(f) => Some(f),
                 _ => None,
             }),
+            distinct: str_of(&entry.value, "distinct").map(str::to_owned),
             expr,
             formula: text_of(&entry.value, "formula").unwrap_or_default(),
             unit: str_of(&entry.value, "unit").map(str::to_owned),
@@ -516,6 +517,7 @@ fn convert_rule(
         },
         when,
         checks,
+        builtin: str_of(node, "builtin").and_then(Builtin::parse),
         help: text_of(node, "help").unwrap_or_default(),
         span: node.entry("id").map_or(node.span, |e| e.value.span),
     })

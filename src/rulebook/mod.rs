@@ -144,6 +144,9 @@ pub struct Metric {
     pub over: Option<Pointer>,
     /// With `over`, the value when the list is absent (else the metric is not applicable).
     pub if_absent: Option<f64>,
+    /// With `over`, an item whose field of this name (a text) repeats an earlier item's is not
+    /// counted: `distinct: uscc` counts a tenant listed twice once (FORM-023 reports the row).
+    pub distinct: Option<String>,
     pub expr: Expr,
     pub formula: Text,
     pub unit: Option<String>,
@@ -184,6 +187,54 @@ pub struct Skip {
     pub reason: Text,
 }
 
+/// A check written in Rust rather than CEL, for what an expression cannot do in linear time
+/// (a rule names it with `builtin:`; its rulebook entry still gives the title, the source, the
+/// severity, the dates and the help, so profiles, reports and `explain` treat it as any rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// FORM-023: a tenant listed twice in one park (`src/engine/duplicates.rs`).
+    DuplicateTenants,
+}
+
+impl Builtin {
+    /// The names a rulebook may give (`builtin: duplicate_tenants`).
+    pub const NAMES: &'static [&'static str] = &["duplicate_tenants"];
+
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "duplicate_tenants" => Some(Self::DuplicateTenants),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::DuplicateTenants => "duplicate_tenants",
+        }
+    }
+
+    /// Where it is written.
+    #[must_use]
+    pub const fn file(self) -> &'static str {
+        match self {
+            Self::DuplicateTenants => "src/engine/duplicates.rs",
+        }
+    }
+
+    /// What it checks, for `explain`.
+    #[must_use]
+    pub fn describe(self) -> Text {
+        match self {
+            Self::DuplicateTenants => Text::new(
+                "一次遍历名录（按统一社会信用代码与企业名称建索引，与企业数成正比）：统一社会信用代码相同的两行，或名称相同的两家入驻企业，报告后一行，并指向第一次出现的位置；名称比较时忽略空白，半角括号视同全角括号",
+                "one pass over the tenant list (an index by credit code and by name, linear in the number of tenants): two rows with the same credit code, or two present tenants with the same name; the later row is reported, pointing at the first; names are compared ignoring white space, with half-width brackets taken as full-width",
+            ),
+        }
+    }
+}
+
 /// A rule: a requirement of the catalogue.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -197,6 +248,8 @@ pub struct Rule {
     pub applies_to: Vec<String>,
     pub when: Option<Expr>,
     pub checks: Vec<Check>,
+    /// A check written in Rust, in place of `checks`.
+    pub builtin: Option<Builtin>,
     pub help: Text,
     /// The span of the rule's id in its rulebook.
     pub span: Span,
