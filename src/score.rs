@@ -43,9 +43,13 @@ pub struct FigureValue {
     /// Why there is no value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unavailable: Option<Text>,
-    /// value ÷ the set's average (only over several parks).
+    /// value ÷ the set's average (only over several parks, and not for a doubtful figure).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coefficient: Option<f64>,
+    /// Why the figure is doubtful (a finding of the scheme's `doubtful` rules on a value it
+    /// reads, such as revenue typed in 元): it is then left out of the set's averages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doubtful: Option<Text>,
 }
 
 /// The evaluation's view of one submission.
@@ -80,6 +84,8 @@ pub struct SetFigure {
     pub parks: usize,
     /// Files left out of the sums (figure unavailable).
     pub left_out: Vec<String>,
+    /// Files left out of the sums because their figure is doubtful.
+    pub doubtful: Vec<String>,
 }
 
 /// The score breakdown of a run.
@@ -114,6 +120,17 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
             .find(|m| m.name == metric)
             .and_then(|m| m.unit.clone())
     };
+    // The values each figure reads, to tell which findings make it doubtful.
+    let reads: Vec<Vec<Vec<Option<String>>>> = scheme
+        .figures
+        .iter()
+        .map(|f| {
+            let mut patterns = Vec::new();
+            metric_reads(engine, &f.numerator, &mut patterns, &mut Vec::new());
+            metric_reads(engine, &f.denominator, &mut patterns, &mut Vec::new());
+            patterns
+        })
+        .collect();
     let mut parks: Vec<ParkScore> = reports
         .iter()
         .map(|report| {
@@ -150,7 +167,8 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
                 figures: scheme
                     .figures
                     .iter()
-                    .map(|figure| {
+                    .zip(&reads)
+                    .map(|(figure, patterns)| {
                         let metric = |name: &str| {
                             facts
                                 .and_then(|f| f.metrics.get(name))
@@ -179,6 +197,14 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
                             (Ok(n), Ok(d)) => (Some(n / d), None),
                             (Err(why), _) | (_, Err(why)) => (None, Some(why.clone())),
                         };
+                        let suspicious: Vec<&Finding> = counted()
+                            .filter(|f| scheme.doubtful.iter().any(|d| d.id == f.rule))
+                            .filter(|f| {
+                                f.pointer
+                                    .as_ref()
+                                    .is_some_and(|p| patterns.iter().any(|q| matches(p, q)))
+                            })
+                            .collect();
                         FigureValue {
                             id: figure.id.clone(),
                             title: figure.title.clone(),
@@ -190,6 +216,7 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
                             value,
                             unavailable,
                             coefficient: None,
+                            doubtful: doubtful(report, &suspicious),
                         }
                     })
                     .collect(),
@@ -213,9 +240,13 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
                     average: None,
                     parks: 0,
                     left_out: Vec::new(),
+                    doubtful: Vec::new(),
                 };
                 for park in &parks {
                     match park.figures.get(i) {
+                        Some(FigureValue {
+                            doubtful: Some(_), ..
+                        }) => set.doubtful.push(park.file.clone()),
                         Some(FigureValue {
                             numerator: Some(n),
                             denominator: Some(d),
@@ -239,8 +270,8 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
     };
     for park in &mut parks {
         for (figure, total) in park.figures.iter_mut().zip(&set) {
-            figure.coefficient = match (figure.value, total.average) {
-                (Some(v), Some(a)) if a > 0.0 => Some(v / a),
+            figure.coefficient = match (figure.value, total.average, &figure.doubtful) {
+                (Some(v), Some(a), None) if a > 0.0 => Some(v / a),
                 _ => None,
             };
         }
@@ -250,6 +281,83 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
         parks,
         set,
     })
+}
+
+/// The values a metric reads, as pointer patterns (`None` standing for any item of a list),
+/// with those of the metrics it reads: `/tenants/*/tax_10k_yuan`, `/land/actual_area_mu`.
+fn metric_reads(
+    engine: &Engine,
+    name: &str,
+    out: &mut Vec<Vec<Option<String>>>,
+    seen: &mut Vec<String>,
+) {
+    if seen.iter().any(|s| s == name) {
+        return;
+    }
+    seen.push(name.to_owned());
+    let Some(metric) = engine.rules().metrics().find(|m| m.name == name) else {
+        return;
+    };
+    for path in &metric.expr.paths {
+        let Some(fields) = path.fields() else {
+            continue;
+        };
+        let mut pattern: Vec<Option<String>> = match (path.root.as_str(), &metric.over) {
+            ("it", Some(list)) => list
+                .tokens()
+                .map(|t| Some(t.into_owned()))
+                .chain([None])
+                .collect(),
+            ("metrics", _) => {
+                if let Some(inner) = fields.first() {
+                    metric_reads(engine, inner, out, seen);
+                }
+                continue;
+            }
+            ("params" | "it", _) => continue,
+            (root, _) => vec![Some(root.to_owned())],
+        };
+        pattern.extend(fields.iter().map(|f| Some((*f).to_owned())));
+        if !out.contains(&pattern) {
+            out.push(pattern);
+        }
+    }
+}
+
+/// Whether `pointer` is a value of `pattern` (or inside one).
+fn matches(pointer: &crate::document::Pointer, pattern: &[Option<String>]) -> bool {
+    let tokens: Vec<_> = pointer.tokens().collect();
+    tokens.len() >= pattern.len()
+        && pattern.iter().zip(&tokens).all(|(want, got)| match want {
+            Some(want) => want == got,
+            None => got.parse::<usize>().is_ok(),
+        })
+}
+
+/// Why a figure is doubtful, from the findings on values it reads.
+fn doubtful(report: &FileReport, findings: &[&Finding]) -> Option<Text> {
+    let first = findings.first()?;
+    let line = first.span.map(|s| report.source.line_col(s.start).line);
+    let (at_zh, at_en) = line.map_or_else(
+        || (String::new(), String::new()),
+        |l| (format!("第 {l} 行："), format!("line {l}: ")),
+    );
+    let more = findings.len() - 1;
+    let (more_zh, more_en) = if more > 0 {
+        (format!("（另有 {more} 项）"), format!(" (and {more} more)"))
+    } else {
+        (String::new(), String::new())
+    };
+    Some(Text::new(
+        format!(
+            "数据存疑，未计入全部园区的平均、不计系数（核对后重新评分）：[{}] {at_zh}{}{more_zh}",
+            first.rule, first.message.zh
+        ),
+        format!(
+            "doubtful, left out of the set's averages, no coefficient (score again once checked): [{}] {at_en}{}{more_en}",
+            first.rule, first.message.en
+        ),
+    ))
 }
 
 fn item(report: &FileReport, finding: &Finding, points: Option<f64>) -> Item {
@@ -375,6 +483,9 @@ pub fn render_human(scores: &Scores, lang: Lang) -> String {
                         number(d),
                         f.denominator_unit.as_deref().unwrap_or("")
                     );
+                    if let Some(why) = &f.doubtful {
+                        let _ = writeln!(out, "    ⚠ {}", why.render_inline(lang));
+                    }
                 }
                 _ => {
                     let why = f
@@ -423,6 +534,14 @@ pub fn render_human(scores: &Scores, lang: Lang) -> String {
                     "    {}: {}",
                     t("未计入", "left out"),
                     s.left_out.join(", ")
+                );
+            }
+            if !s.doubtful.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    {}: {}",
+                    t("未计入（数据存疑）", "left out (doubtful)"),
+                    s.doubtful.join(", ")
                 );
             }
         }

@@ -180,3 +180,47 @@ fn a_missing_declaration_is_a_veto_like_a_false_one() {
         "{missing}"
     );
 }
+
+#[test]
+fn a_figure_in_the_wrong_unit_is_marked_doubtful_and_left_out_of_the_averages() {
+    let (_, report) = score(&[
+        "fixtures/failing/zj-form-revenue-in-yuan.yaml",
+        "fixtures/rules/REC-003/fail.yaml",
+    ]);
+    let parks = report["parks"].as_array().unwrap();
+    for id in ["tax_per_mu", "revenue_per_mu"] {
+        let yuan = figure(&parks[0], id);
+        assert!(
+            yuan["doubtful"]["zh"]
+                .as_str()
+                .unwrap()
+                .starts_with("数据存疑，未计入全部园区的平均"),
+            "{yuan}"
+        );
+        assert!(yuan["value"].as_f64().unwrap() > 0.0, "still shown");
+        assert!(yuan.get("coefficient").is_none(), "{yuan}");
+        let other = figure(&parks[1], id);
+        assert!(other.get("doubtful").is_none());
+        assert_eq!(other["coefficient"], 1.0, "the set is the other park alone");
+    }
+    // 亩均营业收入 is doubtful for the revenue in 元, 亩均税收 for the tax in 元.
+    assert!(
+        figure(&parks[0], "revenue_per_mu")["doubtful"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("revenue per employee")
+    );
+    assert!(
+        figure(&parks[0], "tax_per_mu")["doubtful"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("tax 100000")
+    );
+    for set in report["set"].as_array().unwrap() {
+        assert_eq!(set["parks"], 1, "{set}");
+        assert_eq!(
+            set["doubtful"],
+            serde_json::json!(["fixtures/failing/zj-form-revenue-in-yuan.yaml"])
+        );
+    }
+}

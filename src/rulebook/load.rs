@@ -555,6 +555,7 @@ fn scoring_of(node: &Node) -> Scoring {
                 })
             })
             .collect(),
+        doubtful: rule_refs(node.get("doubtful")),
         figures: items(node.get("figures"))
             .iter()
             .filter_map(|f| {
@@ -780,7 +781,11 @@ fn check_scoring(
         .iter()
         .flat_map(|(rule, suspends)| std::iter::once(rule).chain(suspends));
     let deductions = scoring.deductions.iter().map(|d| &d.rule);
-    for r in transition.chain(&scoring.vetoes).chain(deductions) {
+    for r in transition
+        .chain(&scoring.vetoes)
+        .chain(deductions)
+        .chain(&scoring.doubtful)
+    {
         if !rules.contains(&r.id) && !structural.contains_key(&r.id) {
             errors.push(located(
                 Text::new(

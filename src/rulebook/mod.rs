@@ -311,6 +311,9 @@ pub struct Scoring {
     pub vetoes: Vec<RuleRef>,
     /// Each finding of `rule` deducts the value of parameter `points`.
     pub deductions: Vec<Deduction>,
+    /// A finding of these on a value a figure reads makes that figure doubtful: shown as such,
+    /// left out of the set's averages, given no coefficient (FORM-024: revenue typed in 元).
+    pub doubtful: Vec<RuleRef>,
     pub figures: Vec<Figure>,
 }
 
