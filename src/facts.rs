@@ -53,6 +53,8 @@ pub struct ParkFacts {
     pub platform_id: Option<Located>,
     /// `as_of` as written (`YYYY-MM-DD`).
     pub as_of: Option<String>,
+    /// `park.type` (园区类型: the annual evaluation ranks parks of one type together).
+    pub park_type: Option<String>,
     pub tenants: Vec<Tenant>,
     /// Each metric of the rulebooks: its value, or why it could not be computed (empty when
     /// checking without rules).
@@ -90,6 +92,7 @@ impl ParkFacts {
             name: at("/park/name"),
             platform_id: at("/park/filing/platform_id"),
             as_of: string(doc.root.get("as_of")).map(str::to_owned),
+            park_type: string(doc.root.get("park").and_then(|p| p.get("type"))).map(str::to_owned),
             tenants,
             metrics: BTreeMap::new(),
         }

@@ -1,7 +1,9 @@
 //! `parkcheck score`: the annual evaluation's view of checked submissions — per park the vetoes
-//! (findings that force grade D), the deductions, and the per-mu figures; over a set of parks the
-//! average of each figure as Σ numerator ÷ Σ denominator (a ratio of totals, not a mean of
-//! ratios) and each park's coefficient against it.
+//! (findings that force grade D), the deductions, and the per-mu figures; over the parks of each
+//! type (园区类型: the evaluation ranks 生产制造类 and 生产性服务业等 apart) the average of each
+//! figure as Σ numerator ÷ Σ denominator (a ratio of totals, not a mean of ratios) and each
+//! park's coefficient against its type's. A figure that reads a value reported as doubtful
+//! (FORM-024) is shown as such, left out of the averages and given no coefficient.
 //!
 //! The scheme (which rules veto, which deduct how many points, which figures) is data: the
 //! `scoring:` section of a rulebook (`rules/evaluation.yaml`). The grade itself is a relative
@@ -58,6 +60,9 @@ pub struct ParkScore {
     pub file: String,
     pub park: Option<String>,
     pub platform_id: Option<String>,
+    /// `park.type`: the parks of one type are ranked together.
+    #[serde(rename = "type")]
+    pub park_type: Option<String>,
     /// The file could not be read or parsed: nothing below is known.
     pub unreadable: bool,
     /// Why the park is not evaluated this year (its transition period), when it is not.
@@ -88,13 +93,27 @@ pub struct SetFigure {
     pub doubtful: Vec<String>,
 }
 
+/// The parks of one type (园区类型) and their averages: the evaluation ranks the parks of a
+/// type among themselves (生产制造类 apart from 生产性服务业等), so the averages and the
+/// coefficients are per type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeSet {
+    #[serde(rename = "type")]
+    pub park_type: String,
+    /// The files of the parks of this type.
+    pub files: Vec<String>,
+    pub figures: Vec<SetFigure>,
+}
+
 /// The score breakdown of a run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scores {
     pub version: u32,
     pub parks: Vec<ParkScore>,
-    /// The set's averages (only when more than one file was scored).
-    pub set: Vec<SetFigure>,
+    /// The averages of each park type (only when more than one file was scored).
+    pub set: Vec<TypeSet>,
+    /// Files in no type's set: unreadable, or without `park.type`.
+    pub unranked: Vec<String>,
 }
 
 /// Why a run cannot be scored.
@@ -159,6 +178,7 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
                 platform_id: facts
                     .and_then(|f| f.platform_id.as_ref())
                     .map(|l| l.value.clone()),
+                park_type: facts.and_then(|f| f.park_type.clone()),
                 unreadable: report.unreadable,
                 transition,
                 points_deducted: deductions.iter().filter_map(|d| d.points).sum(),
@@ -223,53 +243,63 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
             }
         })
         .collect();
-    let set = if parks.len() > 1 {
-        scheme
-            .figures
+    // The types in the order they first occur; a park without one is in no set.
+    let mut types: Vec<&str> = Vec::new();
+    for park in &parks {
+        if let Some(t) = park.park_type.as_deref() {
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+    }
+    let set: Vec<TypeSet> = if parks.len() > 1 {
+        types
             .iter()
-            .enumerate()
-            .map(|(i, figure)| {
-                let mut set = SetFigure {
-                    id: figure.id.clone(),
-                    title: figure.title.clone(),
-                    unit: figure.unit.clone(),
-                    numerator_sum: 0.0,
-                    numerator_unit: unit(&figure.numerator),
-                    denominator_sum: 0.0,
-                    denominator_unit: unit(&figure.denominator),
-                    average: None,
-                    parks: 0,
-                    left_out: Vec::new(),
-                    doubtful: Vec::new(),
-                };
-                for park in &parks {
-                    match park.figures.get(i) {
-                        Some(FigureValue {
-                            doubtful: Some(_), ..
-                        }) => set.doubtful.push(park.file.clone()),
-                        Some(FigureValue {
-                            numerator: Some(n),
-                            denominator: Some(d),
-                            value: Some(_),
-                            ..
-                        }) => {
-                            set.numerator_sum += n;
-                            set.denominator_sum += d;
-                            set.parks += 1;
-                        }
-                        _ => set.left_out.push(park.file.clone()),
-                    }
+            .map(|&park_type| {
+                let members: Vec<&ParkScore> = parks
+                    .iter()
+                    .filter(|p| p.park_type.as_deref() == Some(park_type))
+                    .collect();
+                TypeSet {
+                    park_type: park_type.to_owned(),
+                    files: members.iter().map(|p| p.file.clone()).collect(),
+                    figures: scheme
+                        .figures
+                        .iter()
+                        .enumerate()
+                        .map(|(i, figure)| {
+                            set_figure(
+                                &members,
+                                i,
+                                figure,
+                                unit(&figure.numerator),
+                                unit(&figure.denominator),
+                            )
+                        })
+                        .collect(),
                 }
-                set.average =
-                    (set.denominator_sum > 0.0).then(|| set.numerator_sum / set.denominator_sum);
-                set
             })
             .collect()
     } else {
         Vec::new()
     };
+    let unranked = if parks.len() > 1 {
+        parks
+            .iter()
+            .filter(|p| p.park_type.is_none())
+            .map(|p| p.file.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for park in &mut parks {
-        for (figure, total) in park.figures.iter_mut().zip(&set) {
+        let Some(group) = set
+            .iter()
+            .find(|g| Some(g.park_type.as_str()) == park.park_type.as_deref())
+        else {
+            continue;
+        };
+        for (figure, total) in park.figures.iter_mut().zip(&group.figures) {
             figure.coefficient = match (figure.value, total.average, &figure.doubtful) {
                 (Some(v), Some(a), None) if a > 0.0 => Some(v / a),
                 _ => None,
@@ -277,10 +307,55 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
         }
     }
     Ok(Scores {
-        version: 1,
+        version: 2,
         parks,
         set,
+        unranked,
     })
+}
+
+/// Figure `i` over the parks of one type: Σ numerator ÷ Σ denominator of those whose figure
+/// is known and not doubtful.
+fn set_figure(
+    parks: &[&ParkScore],
+    i: usize,
+    figure: &crate::rulebook::Figure,
+    numerator_unit: Option<String>,
+    denominator_unit: Option<String>,
+) -> SetFigure {
+    let mut set = SetFigure {
+        id: figure.id.clone(),
+        title: figure.title.clone(),
+        unit: figure.unit.clone(),
+        numerator_sum: 0.0,
+        numerator_unit,
+        denominator_sum: 0.0,
+        denominator_unit,
+        average: None,
+        parks: 0,
+        left_out: Vec::new(),
+        doubtful: Vec::new(),
+    };
+    for park in parks {
+        match park.figures.get(i) {
+            Some(FigureValue {
+                doubtful: Some(_), ..
+            }) => set.doubtful.push(park.file.clone()),
+            Some(FigureValue {
+                numerator: Some(n),
+                denominator: Some(d),
+                value: Some(_),
+                ..
+            }) => {
+                set.numerator_sum += n;
+                set.denominator_sum += d;
+                set.parks += 1;
+            }
+            _ => set.left_out.push(park.file.clone()),
+        }
+    }
+    set.average = (set.denominator_sum > 0.0).then(|| set.numerator_sum / set.denominator_sum);
+    set
 }
 
 /// The values a metric reads, as pointer patterns (`None` standing for any item of a list),
@@ -376,9 +451,25 @@ fn item(report: &FileReport, finding: &Finding, points: Option<f64>) -> Item {
 #[must_use]
 pub fn render_json(scores: &Scores) -> String {
     // Plain structs of strings and numbers: serialisation cannot fail.
-    let mut out = serde_json::to_string_pretty(scores).unwrap_or_default();
+    let mut value = serde_json::to_value(scores).unwrap_or_default();
+    positive_zeros(&mut value);
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// Writes every `-0.0` as `0.0` (a sum of no deduction is −0.0 in IEEE arithmetic, and a reader
+/// of `"points_deducted": -0.0` would wonder what was deducted).
+fn positive_zeros(value: &mut serde_json::Value) {
+    use serde_json::Value as J;
+    match value {
+        J::Number(n) if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) => {
+            *value = J::from(0.0);
+        }
+        J::Array(items) => items.iter_mut().for_each(positive_zeros),
+        J::Object(map) => map.values_mut().for_each(positive_zeros),
+        _ => {}
+    }
 }
 
 /// The breakdown for people.
@@ -402,7 +493,11 @@ pub fn render_human(scores: &Scores, lang: Lang) -> String {
             (None, Some(id)) => id.clone(),
             (None, None) => t("（未知园区）", "(unknown park)"),
         };
-        let _ = writeln!(out, "■ {name}  {}", park.file);
+        let kind = park
+            .park_type
+            .as_deref()
+            .map_or_else(String::new, |t| format!("  [{t}]"));
+        let _ = writeln!(out, "■ {name}{kind}  {}", park.file);
         if park.unreadable {
             let _ = writeln!(
                 out,
@@ -498,16 +593,20 @@ pub fn render_human(scores: &Scores, lang: Lang) -> String {
         }
         out.push('\n');
     }
-    if !scores.set.is_empty() {
+    for group in &scores.set {
+        let n = group.files.len();
         let _ = writeln!(
             out,
             "{}",
             t(
-                &format!("全部 {} 个园区", scores.parks.len()),
-                &format!("the set of {} parks", scores.parks.len())
+                &format!("{}：{n} 个园区（同类园区之间比较）", group.park_type),
+                &format!(
+                    "{}: {n} park(s), compared with one another",
+                    group.park_type
+                )
             )
         );
-        for s in &scores.set {
+        for s in &group.figures {
             let unit = s.unit.as_deref().unwrap_or("");
             let average = s
                 .average
@@ -545,6 +644,17 @@ pub fn render_human(scores: &Scores, lang: Lang) -> String {
                 );
             }
         }
+    }
+    if !scores.unranked.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            t(
+                "不参与同类比较（文件无法读取或未填园区类型）",
+                "compared with no type (unreadable, or no park.type)"
+            ),
+            scores.unranked.join(", ")
+        );
     }
     out
 }
