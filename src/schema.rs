@@ -415,13 +415,28 @@ fn explain(
                 if meant.is_empty() && multiple && labels.contains(&"其他") {
                     meant.push("其他".to_owned());
                 }
+                // With a suggestion, the note of the form the labels come from is enough (the
+                // message lists them); without one, the field's description says what is asked.
+                let note = holders(chain)
+                    .find_map(|n| n.get("x-form-note"))
+                    .and_then(Json::as_u64);
                 if let Some(suggestion) = suggestion_help(value, &meant) {
-                    finding.help = Some(match &expected {
-                        Some(e) => Text::new(
+                    finding.help = Some(match (note, &expected) {
+                        (Some(n), _) => Text::new(
+                            format!(
+                                "{}（标签见登记表填表说明第 {n} 项；可靠转载）。",
+                                suggestion.zh.trim_end_matches('。')
+                            ),
+                            format!(
+                                "{} (the labels of note {n} of the form's instructions; confidence: secondary).",
+                                suggestion.en.trim_end_matches('.')
+                            ),
+                        ),
+                        (None, Some(e)) => Text::new(
                             format!("{}{}", suggestion.zh, e.zh),
                             format!("{} {}", suggestion.en, e.en),
                         ),
-                        None => suggestion,
+                        (None, None) => suggestion,
                     });
                 }
             }

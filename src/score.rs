@@ -425,11 +425,11 @@ fn doubtful(report: &FileReport, findings: &[&Finding]) -> Option<Text> {
     };
     Some(Text::new(
         format!(
-            "数据存疑，未计入全部园区的平均、不计系数（核对后重新评分）：[{}] {at_zh}{}{more_zh}",
+            "数据存疑，未计入同类园区的平均、不计系数（核对后重新评分）：[{}] {at_zh}{}{more_zh}",
             first.rule, first.message.zh
         ),
         format!(
-            "doubtful, left out of the set's averages, no coefficient (score again once checked): [{}] {at_en}{}{more_en}",
+            "doubtful, left out of the averages of its type, no coefficient (score again once checked): [{}] {at_en}{}{more_en}",
             first.rule, first.message.en
         ),
     ))

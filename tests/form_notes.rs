@@ -149,6 +149,11 @@ fn each_form_field_takes_its_notes_labels_and_cites_the_note() {
             expected,
             "{pointer} against note {note} of the form"
         );
+        assert_eq!(
+            schema.pointer(pointer).unwrap()["x-form-note"],
+            note,
+            "{pointer}: x-form-note names note {note}"
+        );
         let text = description(&schema, pointer);
         assert!(
             text.contains(&format!("登记表填表说明第 {note} 项"))
@@ -168,6 +173,8 @@ fn each_form_field_takes_its_notes_labels_and_cites_the_note() {
     }
     let phased = schema.pointer(PHASED).unwrap();
     assert_eq!(phased["type"], "boolean", "note 2 (是 / 否) is a boolean");
+    assert_eq!(phased["x-form-note"], 2);
+    assert_eq!(schema.pointer(APPLIED_LEVEL).unwrap()["x-form-note"], 9);
     assert!(description(&schema, PHASED).contains("登记表填表说明第 2 项"));
     let mut applied = notes[&9][0].clone();
     applied.retain(|l| l != "无");

@@ -198,7 +198,7 @@ fn a_figure_in_the_wrong_unit_is_marked_doubtful_and_left_out_of_the_averages() 
             yuan["doubtful"]["zh"]
                 .as_str()
                 .unwrap()
-                .starts_with("数据存疑，未计入全部园区的平均"),
+                .starts_with("数据存疑，未计入同类园区的平均"),
             "{yuan}"
         );
         assert!(yuan["value"].as_f64().unwrap() > 0.0, "still shown");
