@@ -1239,6 +1239,18 @@ fn tenant(
     if let Some(d) = exited {
         m.push(("exited_on", V::Date(d)));
     }
+    // The form's columns after 企业状态: 法定代表人, 联系人, 联系人手机 (FORM-022).
+    let representative = person_name(rng);
+    let contact = if rng.chance(0.3) {
+        representative.clone()
+    } else {
+        person_name(rng)
+    };
+    m.push(("legal_representative", s(representative)));
+    m.push((
+        "contact",
+        V::Map(vec![("name", s(contact)), ("mobile", code(mobile(rng)))]),
+    ));
     m.extend([
         ("employees", int(employees)),
         ("revenue_10k_yuan", dec(revenue, 0)),
@@ -1370,7 +1382,8 @@ fn park(ctx: &mut Ctx, index: usize, tenants_n: usize, platform_seq: usize, seed
     } else {
         0.0
     };
-    let leased = ((occupied - sold) / 100.0).round() * 100.0;
+    // Rounded up: the tenants occupy no more than the sold and leased space (FORM-024).
+    let leased = ((occupied - sold) / 100.0).ceil() * 100.0;
     let vacant_share = rng.uniform(0.03, 0.12);
     let non_facility = (sold + leased) / (1.0 - vacant_share) / rng.uniform(0.92, 0.99);
     let facility_share = rng.uniform(0.05, 0.12);
@@ -1845,14 +1858,21 @@ fn park(ctx: &mut Ctx, index: usize, tenants_n: usize, platform_seq: usize, seed
 
     let patents: i64 = active.iter().map(|t| t.patents).sum();
     let invention: i64 = active.iter().map(|t| t.invention_patents).sum();
+    let employees: i64 = active.iter().map(|t| t.employees).sum();
+    // The form's 其中 rows of the employees: a few programme talents, some masters and seniors.
+    let talents = (employees as f64 * rng.uniform(0.0, 0.004)).floor() as i64;
+    let masters = (employees as f64 * rng.uniform(0.02, 0.08)).floor() as i64;
     let totals = V::Map(vec![
         ("tenants", int(active.len() as i64)),
         ("above_scale", int(count("规上"))),
         ("high_tech", int(count("高新技术企业"))),
         ("tech_sme", int(count("科技型中小企业"))),
         ("hidden_champion", int(count("隐形冠军"))),
+        ("shareholding_reformed", int(count("股改"))),
         ("listed", int(count("上市挂牌"))),
-        ("employees", int(active.iter().map(|t| t.employees).sum())),
+        ("employees", int(employees)),
+        ("talents_national_provincial", int(talents)),
+        ("masters_or_senior", int(masters)),
         ("patents", int(patents)),
         ("invention_patents", int(invention)),
     ]);

@@ -161,6 +161,15 @@ pub fn explain(engine: &Engine, id: &str, fixtures: &Path, lang: Lang) -> Option
         if let Some(when) = &check.when {
             let _ = writeln!(out, "  when   {}", when.text.trim());
         }
+        if let Some(skip) = &check.skip {
+            let _ = writeln!(
+                out,
+                "  skip   {}  ({}: {})",
+                skip.condition.text.trim(),
+                t("不核对，结果中说明", "left out, the outcome says"),
+                skip.reason.render_inline(lang)
+            );
+        }
         let _ = writeln!(out, "  assert {}", check.assert.text.trim());
         let _ = writeln!(out, "    → {}", check.message.render_inline(lang));
     }
