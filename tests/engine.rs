@@ -471,3 +471,26 @@ fn a_total_is_not_compared_when_tenants_lack_the_figure_and_the_outcome_says_how
         "{skipped:?}"
     );
 }
+
+#[test]
+fn a_tenant_listed_twice_is_one_finding_and_does_not_make_the_totals_wrong() {
+    for (file, pointer) in [
+        ("fixtures/rules/FORM-023/fail.yaml", "/tenants/12/uscc"),
+        (
+            "fixtures/rules/FORM-023/fail-same-name.yaml",
+            "/tenants/12/name",
+        ),
+    ] {
+        let (_, report) = json(&[], &[&root().join(file)]);
+        let findings = report["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{file}: {findings:#?}");
+        assert_eq!(findings[0]["rule"], "FORM-023");
+        assert_eq!(findings[0]["pointer"], pointer);
+        let related = &findings[0]["related"][0];
+        assert_eq!(
+            related["file"], findings[0]["file"],
+            "the first row, in the same file"
+        );
+        assert!(related["line"].as_u64().unwrap() > 0);
+    }
+}

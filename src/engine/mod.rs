@@ -355,8 +355,8 @@ impl Engine {
         // In definition order: a metric may read the ones before it.
         let mut metrics = BTreeMap::new();
         let mut metric_map: HashMap<String, Cel> = HashMap::new();
-        // Per (list, field) of a `distinct` metric, which items count (computed once).
-        let mut firsts: HashMap<(Pointer, String), Vec<bool>> = HashMap::new();
+        // Per list of a `distinct` metric, which items count (computed once).
+        let mut firsts: HashMap<Pointer, Vec<bool>> = HashMap::new();
         for m in self
             .rules
             .metrics()
@@ -365,11 +365,11 @@ impl Engine {
             if m.expr.names_under("metrics").next().is_some() {
                 ctx.add_variable_from_value("metrics", Cel::from(metric_map.clone()));
             }
-            let counted = match (&m.over, &m.distinct) {
-                (Some(list), Some(field)) => Some(
+            let counted = match (&m.over, m.distinct) {
+                (Some(list), Some(Builtin::DuplicateTenants)) => Some(
                     firsts
-                        .entry((list.clone(), field.clone()))
-                        .or_insert_with(|| first_occurrences(list_nodes(doc, list), field))
+                        .entry(list.clone())
+                        .or_insert_with(|| not_repeated(list_nodes(doc, list)))
                         .as_slice(),
                 ),
                 _ => None,
@@ -601,18 +601,16 @@ fn item_scope<'c, 'v, 'd: 'v>(
     scope
 }
 
-/// For each item, whether it is the first with its text at `field` (an item without one counts):
-/// what a `distinct` metric counts. Linear: one hash set.
-fn first_occurrences(nodes: &[Node], field: &str) -> Vec<bool> {
-    let mut seen: std::collections::HashSet<&str> =
-        std::collections::HashSet::with_capacity(nodes.len());
-    nodes
-        .iter()
-        .map(|node| match node.get(field).map(|n| &n.value) {
-            Some(Value::Str(text)) => seen.insert(text.trim()),
-            _ => true,
-        })
-        .collect()
+/// For each row of a tenant list, whether it counts in a `distinct: duplicate_tenants` metric:
+/// not when FORM-023's pass reports it as repeating an earlier row. Linear.
+fn not_repeated(nodes: &[Node]) -> Vec<bool> {
+    let mut counted = vec![true; nodes.len()];
+    for d in duplicates::duplicates(nodes) {
+        if let Some(c) = counted.get_mut(d.index) {
+            *c = false;
+        }
+    }
+    counted
 }
 
 /// The items of the list at `list` (none when it is not a list).

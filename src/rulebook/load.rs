@@ -400,7 +400,7 @@ fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
                 Value::Float(f) => Some(f),
                 _ => None,
             }),
-            distinct: str_of(&entry.value, "distinct").map(str::to_owned),
+            distinct: str_of(&entry.value, "distinct").and_then(Builtin::parse),
             expr,
             formula: text_of(&entry.value, "formula").unwrap_or_default(),
             unit: str_of(&entry.value, "unit").map(str::to_owned),

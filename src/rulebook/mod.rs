@@ -144,9 +144,10 @@ pub struct Metric {
     pub over: Option<Pointer>,
     /// With `over`, the value when the list is absent (else the metric is not applicable).
     pub if_absent: Option<f64>,
-    /// With `over`, an item whose field of this name (a text) repeats an earlier item's is not
-    /// counted: `distinct: uscc` counts a tenant listed twice once (FORM-023 reports the row).
-    pub distinct: Option<String>,
+    /// With `over`, the items this typed check reports as repeating an earlier one are not
+    /// counted: `distinct: duplicate_tenants` counts a tenant listed twice once (FORM-023 reports
+    /// the repeated row; the totals are not wrong on top of it).
+    pub distinct: Option<Builtin>,
     pub expr: Expr,
     pub formula: Text,
     pub unit: Option<String>,
