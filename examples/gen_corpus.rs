@@ -11,7 +11,7 @@
 //!
 //! Every file is meant to check clean: USCCs with valid GB 32100-2015 check characters and unique across
 //! the corpus, park names and platform ids unique, declared sizes computed from the figures with the
-//! size table of domain.md, `totals` counted over the active tenants, dates in order, land and building
+//! size table of docs/domain.md, `totals` counted over the active tenants, dates in order, land and building
 //! ratios inside the thresholds (plot ratio ≥ 1.2, facility share ≤ 15 %, 建筑系数 ≥ 30 %, …).
 //! All names, codes and figures are fictional.
 
@@ -210,7 +210,7 @@ impl Date {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// USCC (统一社会信用代码, GB 32100-2015)
+// USCC (统一社会信用代码, GB 32100-2015), characters 9–17 the organisation code (GB 11714-1997)
 
 const USCC_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const USCC_WEIGHTS: [u32; 17] = [
@@ -224,6 +224,20 @@ fn uscc_check_char(first17: &[u8]) -> Option<u8> {
         sum += v * w;
     }
     Some(USCC_CHARS[((31 - sum % 31) % 31) as usize])
+}
+
+/// The check character (17th of a USCC) of an organisation code whose body is `body` (GB 11714:
+/// weights 3 7 9 10 5 8 4 2, values 0–9 and A = 10 … Z = 35, C = 11 − Σ mod 11, X for 10, 0 for 11).
+fn org_check_char(body: &[u8]) -> Option<char> {
+    let mut sum = 0u32;
+    for (c, w) in body.iter().zip([3, 7, 9, 10, 5, 8, 4, 2]) {
+        sum += char::from(*c).to_digit(36)? * w;
+    }
+    Some(match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        c => char::from_digit(c, 10)?,
+    })
 }
 
 /// Hands out corpus-unique USCCs: a counter through a bijection (an affine map modulo the size of the
@@ -240,34 +254,25 @@ impl UsccSource {
         s.push_str("91"); // 9 = 工商 (market regulation), 1 = enterprise
         s.push_str(county_code);
         if rng.chance(0.7) {
-            // Codes issued since 2015: "MA" and seven characters of the USCC alphabet.
-            const SPACE: u64 = 31u64.pow(7);
+            // Codes issued since 2015: "MA", six characters of the USCC alphabet and the
+            // organisation code's check character.
+            const SPACE: u64 = 31u64.pow(6);
             let mut x = (n.wrapping_mul(2_654_435_761) + 1_234_567) % SPACE;
             s.push_str("MA");
-            let mut body = [0u8; 7];
+            let mut body = [0u8; 6];
             for b in body.iter_mut().rev() {
                 *b = USCC_CHARS[(x % 31) as usize];
                 x /= 31;
             }
             s.extend(body.iter().map(|&b| b as char));
+            s.push(org_check_char(&s.as_bytes()[8..16]).unwrap_or('0'));
         } else {
             // Older codes embed the 9-character organisation code (GB 11714: 8 digits and a check).
             const SPACE: u64 = 100_000_000;
             let x = (n.wrapping_mul(48_271) + 10_203_040) % SPACE;
             let digits = format!("{x:08}");
-            let weights = [3, 7, 9, 10, 5, 8, 4, 2];
-            let sum: u64 = digits
-                .bytes()
-                .zip(weights)
-                .map(|(d, w)| u64::from(d - b'0') * w)
-                .sum();
-            let c = 11 - sum % 11;
             s.push_str(&digits);
-            s.push(match c {
-                10 => 'X',
-                11 => '0',
-                c => char::from(b'0' + c as u8),
-            });
+            s.push(org_check_char(digits.as_bytes()).unwrap_or('0'));
         }
         let check = uscc_check_char(s.as_bytes()).map_or('0', char::from);
         s.push(check);
@@ -276,7 +281,7 @@ impl UsccSource {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Enterprise size (中小企业划型标准规定, the table in domain.md)
+// Enterprise size (中小企业划型标准规定, the table in docs/domain.md)
 
 #[derive(Clone, Copy, PartialEq)]
 enum Size {
@@ -1234,6 +1239,18 @@ fn tenant(
     if let Some(d) = exited {
         m.push(("exited_on", V::Date(d)));
     }
+    // The form's columns after 企业状态: 法定代表人, 联系人, 联系人手机 (FORM-022).
+    let representative = person_name(rng);
+    let contact = if rng.chance(0.3) {
+        representative.clone()
+    } else {
+        person_name(rng)
+    };
+    m.push(("legal_representative", s(representative)));
+    m.push((
+        "contact",
+        V::Map(vec![("name", s(contact)), ("mobile", code(mobile(rng)))]),
+    ));
     m.extend([
         ("employees", int(employees)),
         ("revenue_10k_yuan", dec(revenue, 0)),
@@ -1365,7 +1382,8 @@ fn park(ctx: &mut Ctx, index: usize, tenants_n: usize, platform_seq: usize, seed
     } else {
         0.0
     };
-    let leased = ((occupied - sold) / 100.0).round() * 100.0;
+    // Rounded up: the tenants occupy no more than the sold and leased space (FORM-024).
+    let leased = ((occupied - sold) / 100.0).ceil() * 100.0;
     let vacant_share = rng.uniform(0.03, 0.12);
     let non_facility = (sold + leased) / (1.0 - vacant_share) / rng.uniform(0.92, 0.99);
     let facility_share = rng.uniform(0.05, 0.12);
@@ -1489,18 +1507,20 @@ fn park(ctx: &mut Ctx, index: usize, tenants_n: usize, platform_seq: usize, seed
         .collect();
 
     // Development and operation.
+    // The form's 开发建设模式 (note 6 of its instructions), 其他 aside.
     let dev_mode = *rng.pick(&[
         "政府主导开发",
-        "国资代建",
-        "村集体开发",
         "龙头企业开发",
+        "企业联合开发",
         "工业地产开发",
-        "企业联建",
+        "村集体联合开发",
+        "专业机构开发",
     ]);
     let (nature, mode) = match dev_mode {
-        "政府主导开发" => ("国有", "政府主导运营"),
-        "国资代建" => *rng.pick(&[("国有", "政府主导运营"), ("民营", "第三方专业机构运营")]),
-        "村集体开发" => {
+        "政府主导开发" => {
+            *rng.pick(&[("国有", "政府主导运营"), ("民营", "第三方专业机构运营")])
+        }
+        "村集体联合开发" => {
             *rng.pick(&[("集体", "开发商负责运营"), ("民营", "第三方专业机构运营")])
         }
         _ => *rng.pick(&[("民营", "开发商负责运营"), ("民营", "第三方专业机构运营")]),
@@ -1694,36 +1714,46 @@ fn park(ctx: &mut Ctx, index: usize, tenants_n: usize, platform_seq: usize, seed
 
     let facilities = rng.subset(
         &[
-            "职工食堂",
-            "职工宿舍",
-            "停车场",
-            "便利店",
-            "会议室",
-            "展示中心",
-            "党群服务中心",
-            "公共研发中心",
-            "检验检测中心",
-            "仓储物流",
-            "污水集中处理",
+            "宿舍公寓",
+            "食堂餐饮",
+            "便利超市",
+            "图书资料室",
+            "运动休闲场馆",
+            "会议场馆",
+            "展览展示场馆",
+            "光纤宽带",
+            "仓储",
+            "物流",
+            "共享仪器设备",
+            "研发中心",
+            "中试基地",
+            "公共实验室",
+            "公共检测室",
+            "集中环保处理",
         ],
         0.6,
         4,
     );
     let services_offered = rng.subset(
         &[
-            "政务代办",
-            "融资服务",
-            "人才服务",
-            "教育培训",
-            "技术服务",
-            "检验检测",
-            "知识产权",
+            "政策与信息服务",
+            "政务代办服务",
+            "投融资服务",
+            "创业辅导服务",
+            "人才招聘引进服务",
+            "教育培训服务",
+            "管理咨询服务",
+            "技术与质量服务",
+            "研发设计服务",
+            "检验检测服务",
             "法律服务",
-            "财税服务",
-            "市场开拓",
-            "信息咨询",
-            "数字化服务",
-            "物业服务",
+            "知识产权服务",
+            "市场开拓服务",
+            "财务代理服务",
+            "物业管理服务",
+            "固定资产租赁服务",
+            "信息化服务",
+            "媒体宣传推广",
         ],
         0.6,
         5,
@@ -1828,14 +1858,21 @@ fn park(ctx: &mut Ctx, index: usize, tenants_n: usize, platform_seq: usize, seed
 
     let patents: i64 = active.iter().map(|t| t.patents).sum();
     let invention: i64 = active.iter().map(|t| t.invention_patents).sum();
+    let employees: i64 = active.iter().map(|t| t.employees).sum();
+    // The form's 其中 rows of the employees: a few programme talents, some masters and seniors.
+    let talents = (employees as f64 * rng.uniform(0.0, 0.004)).floor() as i64;
+    let masters = (employees as f64 * rng.uniform(0.02, 0.08)).floor() as i64;
     let totals = V::Map(vec![
         ("tenants", int(active.len() as i64)),
         ("above_scale", int(count("规上"))),
         ("high_tech", int(count("高新技术企业"))),
         ("tech_sme", int(count("科技型中小企业"))),
         ("hidden_champion", int(count("隐形冠军"))),
+        ("shareholding_reformed", int(count("股改"))),
         ("listed", int(count("上市挂牌"))),
-        ("employees", int(active.iter().map(|t| t.employees).sum())),
+        ("employees", int(employees)),
+        ("talents_national_provincial", int(talents)),
+        ("masters_or_senior", int(masters)),
         ("patents", int(patents)),
         ("invention_patents", int(invention)),
     ]);
@@ -1956,14 +1993,16 @@ impl MinDate for Date {
 // ---------------------------------------------------------------------------------------------------
 
 fn run(args: &Args) -> Result<(), String> {
-    // The check character against codes from the bundled examples (documented in domain.md FORM-018).
+    // The check character against codes from the bundled examples (documented in docs/domain.md, FORM-018).
     for known in [
         "913304836925620704",
         "91330483MA4KUDBA3X",
         "91330411MA3600AH06",
     ] {
         let b = known.as_bytes();
-        if uscc_check_char(&b[..17]) != Some(b[17]) {
+        if uscc_check_char(&b[..17]) != Some(b[17])
+            || org_check_char(&b[8..16]) != Some(char::from(b[16]))
+        {
             return Err(format!("internal error: USCC check character of {known}"));
         }
     }

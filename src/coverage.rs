@@ -1,6 +1,7 @@
 //! `parkcheck rules coverage`: the requirement catalogue (`catalogue.yaml`) held against what
-//! implements each id — a rule, nodes of the submission schema (`x-rule`), or the
-//! cross-document checks — with its confidence and its fixtures both ways. An id with no
+//! implements each id — a rule (possibly a typed check written in Rust), nodes of the
+//! submission schema (`x-rule`), or the cross-document checks — with its confidence and its
+//! fixtures both ways. An id with no
 //! implementation or without both a passing and a failing fixture is a gap.
 
 use std::path::Path;
@@ -17,8 +18,13 @@ pub use crate::catalogue::{CATALOGUE, Requirement, catalogue};
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Implementation {
-    /// A rule of a rulebook.
-    Rule { rulebook: String, file: String },
+    /// A rule of a rulebook; `builtin` names its typed check, written in Rust (FORM-023).
+    Rule {
+        rulebook: String,
+        file: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        builtin: Option<String>,
+    },
     /// Nodes of the submission schema carrying `x-rule: <id>`.
     Schema { nodes: Vec<String> },
     /// The cross-document checks (src/xdoc.rs).
@@ -71,6 +77,7 @@ pub fn coverage(engine: &Engine, fixtures: &Path) -> Result<Coverage, String> {
                 implementations.push(Implementation::Rule {
                     rulebook: book.id.clone(),
                     file: book.source.name().to_owned(),
+                    builtin: rule.builtin.map(|b| format!("{} ({})", b.name(), b.file())),
                 });
                 confidence = rule.confidence;
             }
@@ -142,6 +149,11 @@ pub fn render_human(coverage: &Coverage, lang: Lang) -> String {
             .implementations
             .iter()
             .map(|i| match i {
+                Implementation::Rule {
+                    file,
+                    builtin: Some(builtin),
+                    ..
+                } => format!("rule ({file}), typed check {builtin}"),
                 Implementation::Rule { file, .. } => format!("rule ({file})"),
                 Implementation::Schema { nodes } => format!(
                     "schema {}",

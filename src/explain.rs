@@ -285,12 +285,30 @@ pub fn explain(engine: &Engine, id: &str, lang: Lang) -> Option<String> {
     if let Some(when) = &rule.when {
         let _ = writeln!(out, "  when   {}", when.text.trim());
     }
+    if let Some(builtin) = rule.builtin {
+        let _ = writeln!(
+            out,
+            "  {} ({}): {}",
+            t("内置检查", "typed check"),
+            builtin.file(),
+            builtin.describe().render_inline(lang)
+        );
+    }
     for check in &rule.checks {
         if let Some(list) = &check.for_each {
             let _ = writeln!(out, "  for each item of {}", list.dotted());
         }
         if let Some(when) = &check.when {
             let _ = writeln!(out, "  when   {}", when.text.trim());
+        }
+        if let Some(skip) = &check.skip {
+            let _ = writeln!(
+                out,
+                "  skip   {}  ({}: {})",
+                skip.condition.text.trim(),
+                t("不核对，结果中说明", "left out, the outcome says"),
+                skip.reason.render_inline(lang)
+            );
         }
         let _ = writeln!(out, "  assert {}", check.assert.text.trim());
         let _ = writeln!(out, "    → {}", check.message.render_inline(lang));

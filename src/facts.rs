@@ -57,7 +57,7 @@ pub struct ParkFacts {
     pub kind: Option<String>,
     /// `park.region.county`.
     pub county: Option<String>,
-    /// `park.type`: 生产制造类 or 生产性服务业等.
+    /// `park.type` (园区类型: the annual evaluation ranks parks of one type together).
     pub park_type: Option<String>,
     pub tenants: Vec<Tenant>,
     /// Each metric of the rulebooks: its value, or why it could not be computed (empty when

@@ -192,7 +192,18 @@ fn doc_of<'a>(chain: &'a [Step<'a>], keyword: &str) -> Option<&'a str> {
         }
         index -= 1;
     }
-    holder.get(index)?.node.get(keyword)?.as_str()
+    // The items of a list (`facilities[2]`) are documented by the list's own schema.
+    let node = holder.get(index)?.node;
+    if node.get(keyword).is_none() && index > 0 {
+        let list = holder.get(index - 1)?.node;
+        if list
+            .get("items")
+            .is_some_and(|items| std::ptr::eq(items, node))
+        {
+            return list.get(keyword)?.as_str();
+        }
+    }
+    node.get(keyword)?.as_str()
 }
 
 /// The title of the property `name` of the object schema that holds the failing keyword.
@@ -226,6 +237,54 @@ fn field_name(pointer: &Pointer, title: Option<&str>) -> Text {
             format!("`{dotted}` ({title})"),
         ),
         None => Text::new(format!("「{dotted}」"), format!("`{dotted}`")),
+    }
+}
+
+/// A field of a tenant named as the form names its rows, `名录第 4 家企业「…」的…`, before the
+/// field's own name; other fields as they are.
+fn of_tenant(doc: &Document, pointer: &Pointer, field: Text) -> Text {
+    let mut tokens = pointer.tokens();
+    if tokens.next().as_deref() != Some("tenants") {
+        return field;
+    }
+    let Some(index) = tokens.next().and_then(|t| t.parse::<usize>().ok()) else {
+        return field;
+    };
+    let name = doc
+        .get(
+            &Pointer::root()
+                .join("tenants")
+                .join(&index.to_string())
+                .join("name"),
+        )
+        .and_then(|n| match &n.value {
+            Value::Str(s) => Some(crate::text::clip(s)),
+            _ => None,
+        });
+    let n = index + 1;
+    if tokens.next().is_none() {
+        // The row itself.
+        let dotted = pointer.dotted();
+        return match name {
+            Some(name) => Text::new(
+                format!("名录第 {n} 家企业「{name}」（{dotted}）"),
+                format!("tenant {n} of the list ({name}, `{dotted}`)"),
+            ),
+            None => Text::new(
+                format!("名录第 {n} 家企业（{dotted}）"),
+                format!("tenant {n} of the list (`{dotted}`)"),
+            ),
+        };
+    }
+    match name {
+        Some(name) => Text::new(
+            format!("名录第 {n} 家企业「{name}」的{}", field.zh),
+            format!("tenant {n} of the list ({name}): {}", field.en),
+        ),
+        None => Text::new(
+            format!("名录第 {n} 家企业的{}", field.zh),
+            format!("tenant {n} of the list: {}", field.en),
+        ),
     }
 }
 
@@ -265,7 +324,7 @@ fn explain(
     generic: &str,
 ) -> Vec<(Cause, Finding)> {
     let rule = rule_of(chain, generic);
-    let field = field_name(pointer, doc_of(chain, "title"));
+    let field = of_tenant(doc, pointer, field_name(pointer, doc_of(chain, "title")));
     let node = doc.get(pointer);
     let found = node.map_or_else(String::new, |n| {
         let raw = doc.source.slice(n.span);
@@ -294,7 +353,7 @@ fn explain(
             let property = show(property);
             let title = property_title(chain, &property);
             let named = title.map_or_else(|| property.clone(), |t| format!("{t}（{property}）"));
-            let here = field_name(pointer, None);
+            let here = of_tenant(doc, pointer, field_name(pointer, None));
             Finding::new(
                 rule,
                 Severity::Error,
@@ -324,18 +383,65 @@ fn explain(
                 })
                 .collect();
         }
-        K::Enum { options } => value_finding(Text::new(
-            format!(
-                "{}的取值「{found}」不在允许范围内；可选：{}",
-                field.zh,
-                show_list(options)
-            ),
-            format!(
-                "{} has the value `{found}`, which is not allowed; allowed: {}",
-                field.en,
-                show_list(options)
-            ),
-        )),
+        K::Enum { options } => {
+            let mut finding = value_finding(Text::new(
+                format!(
+                    "{}的取值「{found}」不在允许范围内；可选：{}",
+                    field.zh,
+                    show_list(options)
+                ),
+                format!(
+                    "{} has the value `{found}`, which is not allowed; allowed: {}",
+                    field.en,
+                    show_list(options)
+                ),
+            ));
+            if let Some(Value::Str(value)) = node.map(|n| &n.value) {
+                let labels: Vec<&str> = options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Json::as_str).collect())
+                    .unwrap_or_default();
+                let mut up = holders(chain);
+                let here = up.next();
+                let aliases = here.and_then(|n| n.get("x-aliases"));
+                // An item of a multiple choice (`facilities[2]`) the form has no option for is
+                // listed under 其他, where the form has one. (For a single choice, 其他 could
+                // hide a value that means one of the options.)
+                let multiple = up
+                    .next()
+                    .and_then(|list| list.get("items"))
+                    .is_some_and(|items| here.is_some_and(|h| std::ptr::eq(items, h)));
+                let mut meant = enum_suggestions(value, &labels, aliases);
+                if meant.is_empty() && multiple && labels.contains(&"其他") {
+                    meant.push("其他".to_owned());
+                }
+                // With a suggestion, the note of the form the labels come from is enough (the
+                // message lists them); without one, the field's description says what is asked.
+                let note = holders(chain)
+                    .find_map(|n| n.get("x-form-note"))
+                    .and_then(Json::as_u64);
+                if let Some(suggestion) = suggestion_help(value, &meant) {
+                    finding.help = Some(match (note, &expected) {
+                        (Some(n), _) => Text::new(
+                            format!(
+                                "{}（标签见登记表填表说明第 {n} 项；可靠转载）。",
+                                suggestion.zh.trim_end_matches('。')
+                            ),
+                            format!(
+                                "{} (the labels of note {n} of the form's instructions; confidence: secondary).",
+                                suggestion.en.trim_end_matches('.')
+                            ),
+                        ),
+                        (None, Some(e)) => Text::new(
+                            format!("{}{}", suggestion.zh, e.zh),
+                            format!("{} {}", suggestion.en, e.en),
+                        ),
+                        (None, None) => suggestion,
+                    });
+                }
+            }
+            finding
+        }
         K::Constant { expected_value } => value_finding(Text::new(
             format!(
                 "{}应为 {}，实际为「{found}」",
@@ -451,7 +557,7 @@ fn explain(
         {
             let property = forbidden_field(schema).unwrap_or_default();
             let at = pointer.join(property);
-            let named = field_name(&at, property_title(chain, property));
+            let named = of_tenant(doc, &at, field_name(&at, property_title(chain, property)));
             Finding::new(
                 rule,
                 Severity::Error,
@@ -483,6 +589,77 @@ fn forbidden_field(schema: &Json) -> Option<&str> {
     match schema.get("required")?.as_array()?.as_slice() {
         [only] => only.as_str(),
         _ => None,
+    }
+}
+
+/// The allowed labels a value that is not one of them probably meant, best first:
+/// 1. the labels the schema's `x-aliases` gives for it (a label of an earlier version of the
+///    schema, or a common name of the item: `职工食堂` → `食堂餐饮`);
+/// 2. else the labels that contain the value or that it contains (`食堂` → `食堂餐饮`,
+///    `政务代办` → `政务代办服务`), `其他` aside;
+/// 3. else the one label close to it as a typo (Jaro–Winkler, as for field names).
+#[must_use]
+pub fn enum_suggestions(value: &str, labels: &[&str], aliases: Option<&Json>) -> Vec<String> {
+    let listed = |name: &&str| labels.contains(name);
+    if let Some(Json::Array(targets)) = aliases.and_then(|a| a.get(value)) {
+        let targets: Vec<String> = targets
+            .iter()
+            .filter_map(Json::as_str)
+            .filter(listed)
+            .map(str::to_owned)
+            .collect();
+        if !targets.is_empty() {
+            return targets;
+        }
+    }
+    let value = value.trim();
+    if value.chars().count() >= 2 {
+        let overlapping: Vec<String> = labels
+            .iter()
+            .filter(|l| **l != "其他" && (l.contains(value) || value.contains(**l)))
+            .map(|l| (*l).to_owned())
+            .collect();
+        if !overlapping.is_empty() {
+            return overlapping;
+        }
+    }
+    did_you_mean(value, labels)
+        .map(str::to_owned)
+        .into_iter()
+        .collect()
+}
+
+/// The help that names the labels a value probably meant (see [`enum_suggestions`]).
+fn suggestion_help(value: &str, meant: &[String]) -> Option<Text> {
+    let quoted = |open: &str, close: &str, sep: &str| {
+        meant
+            .iter()
+            .map(|m| format!("{open}{m}{close}"))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    match meant {
+        [] => None,
+        [other] if other == "其他" => Some(Text::new(
+            format!("登记表选项中没有「{value}」；若确无相应选项，请填「其他」。"),
+            format!(
+                "`{value}` is not among the form's options; if none of them fits, write `其他` (other)."
+            ),
+        )),
+        [one] => Some(Text::new(
+            format!("是否想写「{one}」？请照登记表的标签逐字填写。"),
+            format!("Did you mean `{one}`? Write the form's label character for character."),
+        )),
+        _ => Some(Text::new(
+            format!(
+                "登记表中与「{value}」相应的选项：{}。",
+                quoted("「", "」", "、")
+            ),
+            format!(
+                "The form's options for `{value}`: {}.",
+                quoted("`", "`", ", ")
+            ),
+        )),
     }
 }
 
@@ -569,7 +746,7 @@ fn unknown_field(
             format!("fields allowed here: {}", allowed.join(", ")),
         ),
     };
-    let here = field_name(parent, None);
+    let here = of_tenant(doc, parent, field_name(parent, None));
     Finding::new(
         rule,
         Severity::Error,
@@ -658,6 +835,47 @@ mod tests {
             Some("staff")
         );
         assert_eq!(did_you_mean("zzz", &["staff", "name"]), None);
+    }
+
+    #[test]
+    fn enum_suggestions_follow_aliases_then_overlap_then_typos() {
+        let labels = [
+            "食堂餐饮",
+            "宿舍公寓",
+            "仓储",
+            "物流",
+            "政务代办服务",
+            "其他",
+        ];
+        let aliases = serde_json::json!({
+            "职工食堂": ["食堂餐饮"],
+            "仓储物流": ["仓储", "物流"],
+            "停车场": ["其他"],
+            "过时": ["不再是选项"],
+        });
+        let s = |v: &str| enum_suggestions(v, &labels, Some(&aliases));
+        assert_eq!(s("职工食堂"), ["食堂餐饮"]);
+        assert_eq!(s("仓储物流"), ["仓储", "物流"]);
+        assert_eq!(s("停车场"), ["其他"]);
+        assert_eq!(s("政务代办"), ["政务代办服务"]);
+        assert_eq!(s("宿舍"), ["宿舍公寓"]);
+        assert_eq!(s("游泳池"), Vec::<String>::new());
+        // an alias to a label that is not one is ignored
+        assert_eq!(s("过时"), Vec::<String>::new());
+        // one character is no overlap (though it may be close to a label as a typo)
+        assert_eq!(s("他"), Vec::<String>::new());
+        assert_eq!(
+            suggestion_help("停车场", &s("停车场")).unwrap().zh,
+            "登记表选项中没有「停车场」；若确无相应选项，请填「其他」。"
+        );
+        assert_eq!(
+            suggestion_help("职工食堂", &s("职工食堂")).unwrap().en,
+            "Did you mean `食堂餐饮`? Write the form's label character for character."
+        );
+        assert_eq!(
+            suggestion_help("仓储物流", &s("仓储物流")).unwrap().zh,
+            "登记表中与「仓储物流」相应的选项：「仓储」、「物流」。"
+        );
     }
 
     #[test]

@@ -332,6 +332,7 @@ mod tests {
                 name: Some(located(name, "/park/name")),
                 platform_id: None,
                 as_of: Some(as_of.to_owned()),
+                park_type: None,
                 tenants,
                 ..ParkFacts::default()
             })),

@@ -431,3 +431,66 @@ fn a_points_parameter_of_the_scoring_must_be_a_number() {
     );
     assert!(out.contains("evaluation.yaml"), "{out}");
 }
+
+#[test]
+fn a_total_is_not_compared_when_tenants_lack_the_figure_and_the_outcome_says_how_many() {
+    let (_, report) = json(
+        &["--show-passed"],
+        &[&root().join("fixtures/failing/size-employees-left-blank.yaml")],
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "FORM-017"),
+        "a blank is not 0 employees: {report}"
+    );
+    let outcome = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == "FORM-017")
+        .unwrap()
+        .clone();
+    assert_eq!(outcome["status"], "passed", "the other totals are compared");
+    let skipped = outcome["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert!(
+        skipped[0]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("2 家入驻企业未填从业人员"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[0]["en"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 present tenant(s)"),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn a_tenant_listed_twice_is_one_finding_and_does_not_make_the_totals_wrong() {
+    for (file, pointer) in [
+        ("fixtures/rules/FORM-023/fail.yaml", "/tenants/12/uscc"),
+        (
+            "fixtures/rules/FORM-023/fail-same-name.yaml",
+            "/tenants/12/name",
+        ),
+    ] {
+        let (_, report) = json(&[], &[&root().join(file)]);
+        let findings = report["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{file}: {findings:#?}");
+        assert_eq!(findings[0]["rule"], "FORM-023");
+        assert_eq!(findings[0]["pointer"], pointer);
+        let related = &findings[0]["related"][0];
+        assert_eq!(
+            related["file"], findings[0]["file"],
+            "the first row, in the same file"
+        );
+        assert!(related["line"].as_u64().unwrap() > 0);
+    }
+}

@@ -202,8 +202,8 @@ fn generate(kind: &str, dir: &Path) -> PathBuf {
     }
 }
 
-/// The clean submission with `count` distinct tenants (valid credit codes), its totals left
-/// at the base's ten.
+/// The clean submission with `count` distinct tenants (valid credit codes, the form's columns
+/// given), its totals left at the base's ten.
 fn tenants(count: usize) -> String {
     let base = clean_base();
     let start = base.find("tenants:\n").unwrap();
@@ -213,7 +213,7 @@ fn tenants(count: usize) -> String {
     for i in 0..count {
         let _ = writeln!(
             list,
-            "  - {{name: 嘉善姚庄第{i}号精密机械有限公司, uscc: \"{}\", sector: 工业, status: 入驻, entered_on: 2023-07-03, employees: 45, revenue_10k_yuan: 1800, assets_10k_yuan: 1300, declared_size: 小型}}",
+            "  - {{name: 姚庄第{i}号机械有限公司, uscc: \"{}\", sector: 工业, status: 入驻, entered_on: 2023-07-03, legal_representative: 沈军, contact: {{name: 沈丽, mobile: \"13905730000\"}}, employees: 45, revenue_10k_yuan: 1800}}",
             uscc(i)
         );
     }
@@ -224,7 +224,8 @@ fn tenants(count: usize) -> String {
     )
 }
 
-/// A valid unified social credit code (GB 32100-2015) numbered `n`.
+/// A valid unified social credit code (GB 32100-2015) numbered `n`, its organisation code
+/// (characters 9–17) valid too (GB 11714-1997).
 fn uscc(n: usize) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     const WEIGHTS: [usize; 17] = [
@@ -232,10 +233,20 @@ fn uscc(n: usize) -> String {
     ];
     let mut code = b"91330421MA".to_vec();
     let mut rest = n;
-    for _ in 0..7 {
+    for _ in 0..6 {
         code.push(ALPHABET[rest % 31]);
         rest /= 31;
     }
+    let org: u32 = code[8..16]
+        .iter()
+        .zip([3, 7, 9, 10, 5, 8, 4, 2])
+        .map(|(c, w)| char::from(*c).to_digit(36).unwrap() * w)
+        .sum();
+    code.push(match 11 - org % 11 {
+        10 => b'X',
+        11 => b'0',
+        c => b'0' + u8::try_from(c).unwrap(),
+    });
     let sum: usize = code
         .iter()
         .zip(WEIGHTS)

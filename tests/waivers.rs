@@ -133,7 +133,7 @@ fn an_expired_waiver_stops_waiving_and_says_so() {
         expired["related"][0]["file"],
         "fixtures/waivers/parks/gamma.yaml"
     );
-    assert_eq!(expired["related"][0]["line"], 104);
+    assert_eq!(expired["related"][0]["line"], 106);
     assert_eq!(report["summary"]["errors"], 1);
     assert_eq!(report["summary"]["waived"], 2);
 }

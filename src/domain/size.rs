@@ -643,7 +643,7 @@ pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    /// The table of domain.md, section "size".
+    /// The table of docs/domain.md, section "size".
     fn table_json() -> serde_json::Value {
         json!([
             {"sectors": ["农、林、牧、渔业"],

@@ -1,6 +1,7 @@
 //! The rules engine: selects the rules in force, binds what they read, evaluates them with
 //! CEL and turns failures into findings with their source and calculation.
 
+pub mod duplicates;
 mod files;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,11 +16,11 @@ use crate::expr::functions::{self, as_number};
 use crate::expr::refs::{Path, Seg};
 use crate::expr::{FILES, bind, fast};
 use crate::finding::{
-    Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Severity,
-    Trace, TraceInput,
+    Citation, Confidence, Finding, MetricTrace, Outcome, OutcomeStatus, ParamTrace, Related,
+    Severity, Trace, TraceInput,
 };
 use crate::profile::Profile;
-use crate::rulebook::{Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
+use crate::rulebook::{Builtin, Check, Expr, Metric, ParamValue, Rule, RuleSet, Rulebook};
 use crate::text::{Text, number, precise};
 
 /// Per-evaluation choices.
@@ -362,6 +363,8 @@ impl Engine {
         // In definition order: a metric may read the ones before it.
         let mut metrics = BTreeMap::new();
         let mut metric_map: HashMap<String, Cel> = HashMap::new();
+        // Per list of a `distinct` metric, which items count (computed once).
+        let mut firsts: HashMap<Pointer, Vec<bool>> = HashMap::new();
         for m in self
             .rules
             .metrics()
@@ -370,7 +373,16 @@ impl Engine {
             if m.expr.names_under("metrics").next().is_some() {
                 ctx.add_variable_from_value("metrics", Cel::from(metric_map.clone()));
             }
-            let result = self.metric(m, doc, &ctx, &items, &metrics);
+            let counted = match (&m.over, m.distinct) {
+                (Some(list), Some(Builtin::DuplicateTenants)) => Some(
+                    firsts
+                        .entry(list.clone())
+                        .or_insert_with(|| not_repeated(list_nodes(doc, list)))
+                        .as_slice(),
+                ),
+                _ => None,
+            };
+            let result = self.metric(m, doc, &ctx, &items, &metrics, counted);
             if let Ok(v) = &result {
                 metric_map.insert(m.name.clone(), Cel::Float(*v));
             }
@@ -466,6 +478,7 @@ impl Engine {
         ctx: &Context<'_, 'v>,
         items: &'v bind::Items<'d>,
         so_far: &BTreeMap<String, Result<f64, Reason>>,
+        counted: Option<&[bool]>,
     ) -> Result<f64, Reason> {
         // The fast path's value for `item` (or the document), when it decides.
         let decide = |item| {
@@ -494,6 +507,10 @@ impl Engine {
                 .iter()
                 .enumerate()
                 .try_fold(0.0, |acc, (index, node)| {
+                    // A repeat of an earlier item (`distinct`) is not counted.
+                    if counted.is_some_and(|c| c.get(index) == Some(&false)) {
+                        return Ok(acc);
+                    }
                     let n = match decide(Some(node)) {
                         Some(fast::Scalar::Bool(b)) => f64::from(u8::from(b)),
                         Some(fast::Scalar::Number(n)) => n,
@@ -534,6 +551,18 @@ fn item_scope<'c, 'v, 'd: 'v>(
     scope
 }
 
+/// For each row of a tenant list, whether it counts in a `distinct: duplicate_tenants` metric:
+/// not when FORM-023's pass reports it as repeating an earlier row. Linear.
+fn not_repeated(nodes: &[Node]) -> Vec<bool> {
+    let mut counted = vec![true; nodes.len()];
+    for d in duplicates::duplicates(nodes) {
+        if let Some(c) = counted.get_mut(d.index) {
+            *c = false;
+        }
+    }
+    counted
+}
+
 /// The items of the list at `list` (none when it is not a list).
 fn list_nodes<'d>(doc: &'d Document, list: &Pointer) -> &'d [Node] {
     match doc.get(list).map(|n| &n.value) {
@@ -559,6 +588,25 @@ fn round(v: f64) -> f64 {
         (v * scale).round() / scale
     } else {
         v
+    }
+}
+
+/// A value computed for a message: text as it is (made visible, as `text::clip` makes a value
+/// quoted from the submission), a number as numbers are shown, a list of texts joined (with 、
+/// when they are Chinese, else with commas).
+fn show_value(value: &Cel) -> String {
+    match value {
+        Cel::String(s) => crate::text::visible_inline(s).into_owned(),
+        Cel::List(items) => {
+            let texts: Vec<String> = items.iter().map(show_value).collect();
+            let separator = if texts.iter().any(|t| !t.is_ascii()) {
+                "、"
+            } else {
+                ", "
+            };
+            texts.join(separator)
+        }
+        other => as_number(other).map_or_else(|| format!("{other:?}"), number),
     }
 }
 
@@ -630,6 +678,8 @@ enum Verdict {
     /// report shows (formatting one for every tenant whose condition is false cost about 5 %
     /// of the rules phase).
     NotApplicable(Option<Reason>),
+    /// Applicable, but left out by its `skip`, and the reason the outcome gives.
+    Skipped(Reason),
 }
 
 /// What the checks of one rule came to so far.
@@ -641,6 +691,8 @@ struct Tally {
     evaluated: bool,
     /// Why the first check that did not apply did not.
     why_not: Option<Reason>,
+    /// The reasons of the checks left out by their `skip`.
+    skipped: Vec<Reason>,
 }
 
 impl Tally {
@@ -658,6 +710,7 @@ impl Tally {
                     self.why_not = why;
                 }
             }
+            Verdict::Skipped(why) => self.skipped.push(why),
         }
         failed
     }
@@ -666,7 +719,8 @@ impl Tally {
 impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
     fn rule(&mut self, book: &Rulebook, rule: &Rule) {
         let before = self.evaluation.findings.len();
-        let status = match self.rule_status(book, rule) {
+        let mut skipped = Vec::new();
+        let status = match self.rule_status(book, rule, &mut skipped) {
             Ok(true) => OutcomeStatus::Failed(self.evaluation.findings.len() - before),
             Ok(false) => OutcomeStatus::Passed,
             Err(reason) => OutcomeStatus::NotApplicable(reason),
@@ -674,11 +728,18 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         self.evaluation.outcomes.push(Outcome {
             rule: rule.id.clone(),
             status,
+            skipped,
         });
     }
 
-    /// `Ok(true)` when the rule fired, `Ok(false)` when it passed, `Err` when it did not apply.
-    fn rule_status(&mut self, book: &Rulebook, rule: &Rule) -> Result<bool, Reason> {
+    /// `Ok(true)` when the rule fired, `Ok(false)` when it passed, `Err` when it did not apply;
+    /// the reasons of the checks left out by their `skip` go to `skipped`.
+    fn rule_status(
+        &mut self,
+        book: &Rulebook,
+        rule: &Rule,
+        skipped: &mut Vec<Reason>,
+    ) -> Result<bool, Reason> {
         if let Some(when) = &rule.when {
             if let Some(why) = self.unavailable_metric(when) {
                 return Err(why);
@@ -696,6 +757,11 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 Err(e) => return Err(reason(&e, when, self.doc, None)),
             }
         }
+        if let Some(builtin) = rule.builtin {
+            return match builtin {
+                Builtin::DuplicateTenants => self.duplicate_tenants(book, rule),
+            };
+        }
         let mut tally = Tally::default();
         for check in &rule.checks {
             // A metric the check uses that could not be computed leaves it not applicable,
@@ -704,6 +770,7 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 check
                     .when
                     .iter()
+                    .chain(check.skip.iter().map(|s| &s.condition))
                     .chain([&check.assert])
                     .find_map(|e| self.unavailable_metric(e))
             };
@@ -751,10 +818,15 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
             }
         }
         if tally.evaluated {
+            *skipped = tally.skipped;
             Ok(tally.fired)
         } else {
-            Err(tally
-                .why_not
+            // Nothing evaluated: what was left out on purpose says more than a condition.
+            let mut left_out = tally.skipped.into_iter();
+            let first = left_out.next();
+            skipped.extend(left_out);
+            Err(first
+                .or(tally.why_not)
                 .unwrap_or_else(|| Text::new("没有适用的检查项", "no check applied")))
         }
     }
@@ -800,6 +872,24 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 }
             }
         }
+        if let Some(skip) = &check.skip {
+            match eval_bool(&skip.condition, self.fast(item).as_ref(), &ctx) {
+                Ok(false) => {}
+                Ok(true) => {
+                    return Verdict::Skipped(self.render(
+                        &skip.reason,
+                        &Pointer::root(),
+                        item,
+                        &[],
+                    ));
+                }
+                Err(e) => {
+                    return Verdict::NotApplicable(
+                        explain.then(|| reason(&e, &skip.condition, self.doc, item)),
+                    );
+                }
+            }
+        }
         match eval_bool(&check.assert, self.fast(item).as_ref(), ctx) {
             Ok(true) => Verdict::Pass,
             Ok(false) => Verdict::Fail,
@@ -819,18 +909,23 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         scope: &Context<'_, '_>,
     ) {
         let engine = self.engine;
-        let values: Vec<(String, String)> = check
+        let mut values: Vec<(String, String)> = check
             .values
             .iter()
             .map(|(name, expr)| {
                 let shown = match expr.program.execute(scope) {
-                    Ok(Cel::String(s)) => s.to_string(),
-                    Ok(value) => as_number(&value).map_or_else(|| format!("{value:?}"), number),
+                    Ok(value) => show_value(&value),
                     Err(_) => "—".to_owned(),
                 };
                 (name.clone(), shown)
             })
             .collect();
+        // `{position}`: the item's place in its list, counted from 1, as the form numbers rows.
+        if check.for_each.is_some() {
+            if let Some(index) = base.tokens().last().and_then(|t| t.parse::<usize>().ok()) {
+                values.push(("position".to_owned(), (index + 1).to_string()));
+            }
+        }
         let pointer = match check.at.as_deref() {
             Some(at) if at.starts_with('/') => Pointer::parse(at).unwrap_or_default(),
             Some(at) if !at.is_empty() => at.split('/').fold(base, |p, t| p.join(t)),
@@ -883,6 +978,114 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         });
         finding.trace = self.trace(check);
         self.evaluation.findings.push(finding);
+    }
+
+    /// FORM-023 (`builtin: duplicate_tenants`): each row of the tenant list that repeats an
+    /// earlier one, at its code (or its name), with the first row as related location.
+    fn duplicate_tenants(&mut self, book: &Rulebook, rule: &Rule) -> Result<bool, Reason> {
+        let list = Pointer::root().join("tenants");
+        let Some(Node {
+            value: Value::Seq(rows),
+            ..
+        }) = self.doc.get(&list)
+        else {
+            return Err(Text::new("缺少 tenants", "tenants absent"));
+        };
+        let found = duplicates::duplicates(rows);
+        let row = |index: usize| list.join(&index.to_string());
+        let mut new = Vec::with_capacity(found.len());
+        let text_at = |pointer: &Pointer| {
+            self.doc
+                .get(pointer)
+                .map_or_else(|| "—".to_owned(), |n| self.show(n))
+        };
+        for d in &found {
+            let (n, k) = (d.index + 1, d.first + 1);
+            let field = if d.same_code { "uscc" } else { "name" };
+            let (name, first_name) = (
+                text_at(&row(d.index).join("name")),
+                text_at(&row(d.first).join("name")),
+            );
+            let (code, first_code) = (
+                text_at(&row(d.index).join("uscc")),
+                text_at(&row(d.first).join("uscc")),
+            );
+            let message = match (d.same_code, d.same_name) {
+                (true, true) => Text::new(
+                    format!(
+                        "名录第 {n} 家企业「{name}」重复列出：名称和统一社会信用代码（{code}）都与第 {k} 家相同；一家企业在名录中只列一行"
+                    ),
+                    format!(
+                        "tenant {n} of the list, {name}, is listed twice: its name and credit code ({code}) are those of tenant {k}; a tenant is listed once"
+                    ),
+                ),
+                (true, false) => Text::new(
+                    format!(
+                        "名录第 {n} 家企业「{name}」的统一社会信用代码 {code} 与第 {k} 家「{first_name}」相同；一个代码只对应名录中的一行"
+                    ),
+                    format!(
+                        "tenant {n} of the list, {name}, has the credit code {code} of tenant {k}, {first_name}; one code is one row of the list"
+                    ),
+                ),
+                (false, _) => Text::new(
+                    format!(
+                        "名录第 {n} 家企业「{name}」与第 {k} 家同名，两行都是入驻状态，统一社会信用代码却不同（{code} 与 {first_code}）；同一企业只列一行"
+                    ),
+                    format!(
+                        "tenant {n} of the list, {name}, has the name of tenant {k}, both present, with different credit codes ({code} and {first_code}); a tenant is listed once"
+                    ),
+                ),
+            };
+            let pointer = row(d.index).join(field);
+            let first = row(d.first).join(field);
+            let related_at = self
+                .nearest_span(&first)
+                .map(|span| self.doc.source.line_col(span.start));
+            let mut finding = self.typed_finding(book, rule, message, pointer);
+            finding.related = vec![Related {
+                file: self.doc.source.name().to_owned(),
+                pointer: Some(first),
+                line: related_at.map(|p| p.line),
+                column: related_at.map(|p| p.column),
+                message: Text::new(
+                    format!("第一次列出：名录第 {k} 家「{first_name}」"),
+                    format!("first listed as tenant {k}, {first_name}"),
+                ),
+            }];
+            new.push(finding);
+        }
+        self.evaluation.findings.extend(new);
+        Ok(!found.is_empty())
+    }
+
+    /// A finding of a typed (`builtin`) check of `rule`, at `pointer`, with the rule's
+    /// severity, help and citation.
+    fn typed_finding(
+        &self,
+        book: &Rulebook,
+        rule: &Rule,
+        message: Text,
+        pointer: Pointer,
+    ) -> Finding {
+        let engine = self.engine;
+        let document = engine
+            .rules
+            .rulebooks
+            .iter()
+            .find(|b| b.id == rule.rulebook)
+            .unwrap_or(book)
+            .document();
+        let span = self.nearest_span(&pointer);
+        let mut finding = Finding::new(rule.id.clone(), engine.check_severity(rule, None), message)
+            .at(pointer, span)
+            .with_help(Some(rule.help.clone()));
+        finding.citation = Some(Citation {
+            rulebook: rule.rulebook.clone(),
+            document,
+            clause: rule.clause.clone(),
+            confidence: engine.check_confidence(rule, None),
+        });
+        finding
     }
 
     /// The span of the pointer, or of its nearest ancestor that exists.

@@ -240,6 +240,10 @@ impl Finding {
 pub struct Outcome {
     pub rule: String,
     pub status: OutcomeStatus,
+    /// The checks of the rule that were left out, and why (a total not compared because some
+    /// tenants lack the figure): said even when the rest of the rule passed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

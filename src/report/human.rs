@@ -442,7 +442,19 @@ fn outcomes(report: &FileReport, lang: Lang) -> String {
                 )
             }
         };
-        out.push_str(&format!("  {:<10} {line}\n", o.rule));
+        let skipped: String = o
+            .skipped
+            .iter()
+            .map(|why| {
+                format!(
+                    "\n  {:<10} {}: {}",
+                    "",
+                    inline(&Text::new("未核对", "left out"), lang),
+                    inline(why, lang)
+                )
+            })
+            .collect();
+        out.push_str(&format!("  {:<10} {line}{skipped}\n", o.rule));
     }
     out
 }

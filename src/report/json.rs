@@ -25,6 +25,9 @@ struct JsonOutcome<'a> {
     rule: &'a str,
     #[serde(flatten)]
     status: &'a crate::finding::OutcomeStatus,
+    /// The checks left out, and why.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    skipped: &'a [Text],
 }
 
 #[derive(Serialize)]
@@ -84,6 +87,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, show_passed: bool) -> S
                     file: r.source.name(),
                     rule: &o.rule,
                     status: &o.status,
+                    skipped: &o.skipped,
                 })
             })
             .collect()

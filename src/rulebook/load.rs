@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use super::shape;
 use super::{
-    Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule, RuleRef,
-    Rulebook, Scoring,
+    Builtin, Check, Deduction, Effective, Expr, Figure, KINDS, Metric, Param, ParamValue, Rule,
+    RuleRef, Rulebook, Scoring,
 };
 use crate::document::{Document, Limits, Node, Pointer, Value};
 use crate::document::{Syntax, load_bytes};
@@ -175,7 +175,7 @@ fn expression_texts<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
         Value::Map(entries) => {
             for entry in entries {
                 match (&entry.value.value, entry.key.as_str()) {
-                    (Value::Str(text), "when" | "assert" | "expr") => out.push(text),
+                    (Value::Str(text), "when" | "assert" | "expr" | "if") => out.push(text),
                     (Value::Map(values), "values") => {
                         out.extend(values.iter().filter_map(|e| match &e.value.value {
                             Value::Str(text) => Some(text.as_str()),
@@ -380,6 +380,7 @@ fn convert(doc: &Book<'_>, errors: &mut Vec<Finding>) -> Rulebook {
                 Value::Float(f) => Some(f),
                 _ => None,
             }),
+            distinct: str_of(&entry.value, "distinct").and_then(Builtin::parse),
             expr,
             formula: text_of(&entry.value, "formula").unwrap_or_default(),
             unit: str_of(&entry.value, "unit").map(str::to_owned),
@@ -439,6 +440,7 @@ fn convert_rule(
                 values: values_of(doc, node, pointer, errors),
                 severity: None,
                 confidence: None,
+                skip: None,
             });
         }
     }
@@ -459,6 +461,7 @@ fn convert_rule(
                 values: values_of(doc, c, &cp, errors),
                 severity: str_of(c, "severity").map(severity_of),
                 confidence: str_of(c, "confidence").and_then(Confidence::parse),
+                skip: skip_of(doc, c, &cp, errors),
             });
         }
     }
@@ -494,6 +497,7 @@ fn convert_rule(
         },
         when,
         checks,
+        builtin: str_of(node, "builtin").and_then(Builtin::parse),
         help: text_of(node, "help").unwrap_or_default(),
         span: node.entry("id").map_or(node.span, |e| e.value.span),
     })
@@ -531,6 +535,7 @@ fn scoring_of(node: &Node) -> Scoring {
                 })
             })
             .collect(),
+        doubtful: rule_refs(node.get("doubtful")),
         figures: items(node.get("figures"))
             .iter()
             .filter_map(|f| {
@@ -559,6 +564,34 @@ fn severity_of(text: &str) -> Severity {
 fn list_pointer(path: &str) -> Pointer {
     path.split('.')
         .fold(Pointer::root(), |p, field| p.join(field))
+}
+
+/// The `skip: {if, reason}` of a check, compiled; a check that goes item by item cannot have
+/// one (it would leave out items one by one, which is what `when` is for).
+fn skip_of(
+    doc: &Book<'_>,
+    check: &Node,
+    pointer: &Pointer,
+    errors: &mut Vec<Finding>,
+) -> Option<crate::rulebook::Skip> {
+    let skip = check.get("skip")?;
+    if check.get("for_each").is_some() {
+        errors.push(error(
+            doc,
+            &pointer.join("skip"),
+            None,
+            Text::new(
+                "逐项检查（for_each）不能有 skip；请用 when",
+                "a check that goes item by item (`for_each`) cannot have `skip`; use `when`",
+            ),
+        ));
+        return None;
+    }
+    let condition = compile(doc, &pointer.join("skip").join("if"), errors)?;
+    Some(crate::rulebook::Skip {
+        condition,
+        reason: text_of(skip, "reason").unwrap_or_default(),
+    })
 }
 
 /// The `values:` of a rule or check, compiled.
@@ -696,6 +729,17 @@ fn cross_check(loaded: &mut [(Rulebook, Vec<Finding>)]) {
                     rule.span,
                     errors,
                 );
+                if let Some(skip) = &check.skip {
+                    check_placeholders(
+                        &skip.reason,
+                        false,
+                        &[],
+                        &params,
+                        &metrics,
+                        rule.span,
+                        errors,
+                    );
+                }
             }
         }
     }
@@ -717,7 +761,11 @@ fn check_scoring(
         .iter()
         .flat_map(|(rule, suspends)| std::iter::once(rule).chain(suspends));
     let deductions = scoring.deductions.iter().map(|d| &d.rule);
-    for r in transition.chain(&scoring.vetoes).chain(deductions) {
+    for r in transition
+        .chain(&scoring.vetoes)
+        .chain(deductions)
+        .chain(&scoring.doubtful)
+    {
         if !rules.contains(&r.id) && !structural.contains_key(&r.id) {
             errors.push(located(
                 Text::new(
@@ -828,7 +876,7 @@ fn name_under(path: &Path) -> Option<&str> {
 }
 
 /// `{name}` placeholders: `value`, a metric, a parameter, or a path from a document root
-/// (or `it` inside `for_each`).
+/// (or, inside `for_each`, a path from `it` and `position`, the item's place from 1).
 fn check_placeholders(
     message: &Text,
     in_loop: bool,
@@ -851,7 +899,8 @@ fn check_placeholders(
                 || params.contains(name)
                 || metrics.contains(name)
                 || DOCUMENT_ROOTS.contains(&root)
-                || (in_loop && root == "it" && name.contains('.'));
+                || (in_loop && root == "it" && name.contains('.'))
+                || (in_loop && name == "position");
             if !ok {
                 errors.push(located(
                     Text::new(

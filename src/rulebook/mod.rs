@@ -73,6 +73,10 @@ pub struct Metric {
     pub over: Option<Pointer>,
     /// With `over`, the value when the list is absent (else the metric is not applicable).
     pub if_absent: Option<f64>,
+    /// With `over`, the items this typed check reports as repeating an earlier one are not
+    /// counted: `distinct: duplicate_tenants` counts a tenant listed twice once (FORM-023 reports
+    /// the repeated row; the totals are not wrong on top of it).
+    pub distinct: Option<Builtin>,
     pub expr: Expr,
     pub formula: Text,
     pub unit: Option<String>,
@@ -99,6 +103,66 @@ pub struct Check {
     /// This check's own confidence, where it differs from the rule's (JXF-002's attachment
     /// files follow from the data model while its clause is unconfirmed).
     pub confidence: Option<Confidence>,
+    /// When to leave the check out although it applies, and what the outcome then says.
+    pub skip: Option<Skip>,
+}
+
+/// `skip: {if, reason}` of a check: when `condition` holds (and the check's `when` does), the
+/// check is not evaluated and the rule's outcome gives `reason` (FORM-017 does not compare the
+/// employees' total when some tenants lack the figure: it would tell the operator to change a
+/// total that may be right).
+#[derive(Debug, Clone)]
+pub struct Skip {
+    pub condition: Expr,
+    pub reason: Text,
+}
+
+/// A check written in Rust rather than CEL, for what an expression cannot do in linear time
+/// (a rule names it with `builtin:`; its rulebook entry still gives the title, the source, the
+/// severity, the dates and the help, so profiles, reports and `explain` treat it as any rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// FORM-023: a tenant listed twice in one park (`src/engine/duplicates.rs`).
+    DuplicateTenants,
+}
+
+impl Builtin {
+    /// The names a rulebook may give (`builtin: duplicate_tenants`).
+    pub const NAMES: &'static [&'static str] = &["duplicate_tenants"];
+
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "duplicate_tenants" => Some(Self::DuplicateTenants),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::DuplicateTenants => "duplicate_tenants",
+        }
+    }
+
+    /// Where it is written.
+    #[must_use]
+    pub const fn file(self) -> &'static str {
+        match self {
+            Self::DuplicateTenants => "src/engine/duplicates.rs",
+        }
+    }
+
+    /// What it checks, for `explain`.
+    #[must_use]
+    pub fn describe(self) -> Text {
+        match self {
+            Self::DuplicateTenants => Text::new(
+                "一次遍历名录（按统一社会信用代码与企业名称建索引，与企业数成正比）：统一社会信用代码相同的两行，或名称相同的两家入驻企业，报告后一行，并指向第一次出现的位置；名称比较时忽略空白，半角括号视同全角括号",
+                "one pass over the tenant list (an index by credit code and by name, linear in the number of tenants): two rows with the same credit code, or two present tenants with the same name; the later row is reported, pointing at the first; names are compared ignoring white space, with half-width brackets taken as full-width",
+            ),
+        }
+    }
 }
 
 /// A rule: a requirement of the catalogue.
@@ -114,6 +178,8 @@ pub struct Rule {
     pub applies_to: Vec<String>,
     pub when: Option<Expr>,
     pub checks: Vec<Check>,
+    /// A check written in Rust, in place of `checks`.
+    pub builtin: Option<Builtin>,
     pub help: Text,
     /// The span of the rule's id in its rulebook.
     pub span: Span,
@@ -129,10 +195,11 @@ impl Rule {
 }
 
 impl Check {
-    /// The check's condition, assertion and message values.
+    /// The check's condition, skip condition, assertion and message values.
     pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
         self.when
             .iter()
+            .chain(self.skip.iter().map(|s| &s.condition))
             .chain(std::iter::once(&self.assert))
             .chain(self.values.iter().map(|(_, e)| e))
     }
@@ -174,6 +241,9 @@ pub struct Scoring {
     pub vetoes: Vec<RuleRef>,
     /// Each finding of `rule` deducts the value of parameter `points`.
     pub deductions: Vec<Deduction>,
+    /// A finding of these on a value a figure reads makes that figure doubtful: shown as such,
+    /// left out of the set's averages, given no coefficient (FORM-024: revenue typed in 元).
+    pub doubtful: Vec<RuleRef>,
     pub figures: Vec<Figure>,
 }
 
