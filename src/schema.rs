@@ -225,12 +225,29 @@ fn split_bilingual(text: &str) -> Text {
     }
 }
 
-/// A field named for people: `园区状况（park.status）` / `park.status`.
+/// A field named for people: `园区状况（park.status）` / `park.status`; an item of a list by
+/// its place counted from 1, as a person counts (`公共配套设施第 1 项（facilities[0]）`).
 fn field_name(pointer: &Pointer, title: Option<&str>) -> Text {
     if pointer.as_str().is_empty() {
         return Text::new("申报文档", "the submission");
     }
     let dotted = pointer.dotted();
+    if let Some((list, last)) = pointer.split_last() {
+        if let (Ok(index), false) = (last.parse::<usize>(), list.as_str().is_empty()) {
+            let n = index + 1;
+            let list_dotted = list.dotted();
+            return match title {
+                Some(title) => Text::new(
+                    format!("{title}第 {n} 项（{dotted}）"),
+                    format!("item {n} of `{list_dotted}` ({title})"),
+                ),
+                None => Text::new(
+                    format!("「{list_dotted}」第 {n} 项（{dotted}）"),
+                    format!("item {n} of `{list_dotted}`"),
+                ),
+            };
+        }
+    }
     match title {
         Some(title) => Text::new(
             format!("{title}（{dotted}）"),
@@ -262,30 +279,113 @@ fn of_tenant(doc: &Document, pointer: &Pointer, field: Text) -> Text {
             _ => None,
         });
     let n = index + 1;
-    if tokens.next().is_none() {
+    let rest: Vec<String> = tokens.map(std::borrow::Cow::into_owned).collect();
+    if rest.is_empty() {
         // The row itself.
-        let dotted = pointer.dotted();
         return match name {
             Some(name) => Text::new(
-                format!("名录第 {n} 家企业「{name}」（{dotted}）"),
-                format!("tenant {n} of the list ({name}, `{dotted}`)"),
+                format!("名录第 {n} 家企业「{name}」"),
+                format!("tenant {n} of the list ({name})"),
             ),
             None => Text::new(
-                format!("名录第 {n} 家企业（{dotted}）"),
-                format!("tenant {n} of the list (`{dotted}`)"),
+                format!("名录第 {n} 家企业"),
+                format!("tenant {n} of the list"),
             ),
         };
     }
+    // The field by its key inside the row (`contact.mobile`), not by a path that counts the
+    // rows from 0.
+    let inner = rest.iter().fold(Pointer::root(), |p, t| p.join(t)).dotted();
+    let field = match field.zh.split_once('（') {
+        Some((title, _)) if !title.starts_with('「') => Text::new(
+            format!("{title}（{inner}）"),
+            format!("`{inner}` ({title})"),
+        ),
+        _ => Text::new(format!("「{inner}」"), format!("`{inner}`")),
+    };
     match name {
         Some(name) => Text::new(
             format!("名录第 {n} 家企业「{name}」的{}", field.zh),
-            format!("tenant {n} of the list ({name}): {}", field.en),
+            format!("{} of tenant {n} of the list ({name})", field.en),
         ),
         None => Text::new(
             format!("名录第 {n} 家企业的{}", field.zh),
-            format!("tenant {n} of the list: {}", field.en),
+            format!("{} of tenant {n} of the list", field.en),
         ),
     }
+}
+
+/// A JSON Schema type in English words, with its article: `a number`, `true or false`.
+fn type_en(name: &str) -> &'static str {
+    match name {
+        "null" => "empty (null)",
+        "boolean" => "true or false",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "string" => "a text",
+        "array" => "a list",
+        "object" => "a mapping of fields",
+        _ => "a value of another type",
+    }
+}
+
+/// The number an operator meant when a number field holds text such as `215亩`, `6,800`,
+/// `１２０` or ` 36 `: digits (full-width ones too), one decimal point and a sign, written with
+/// a unit, thousands separators or spaces around them; `None` when the text is not that.
+fn meant_number(text: &str) -> Option<String> {
+    let mut number = String::new();
+    let mut rest = String::new();
+    for c in text.trim().chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' => '-',
+            c => c,
+        };
+        if c.is_ascii_digit()
+            || (c == '.' && !number.contains('.'))
+            || (c == '-' && number.is_empty())
+        {
+            if !rest.is_empty() {
+                return None;
+            }
+            number.push(c);
+        } else if matches!(c, ',' | '，' | '_' | ' ' | '\u{3000}')
+            && !number.is_empty()
+            && rest.is_empty()
+        {
+            // A thousands separator or a space inside the number.
+        } else if !number.is_empty() {
+            rest.push(c);
+        } else {
+            return None;
+        }
+    }
+    let rest = rest.trim();
+    let unit_like =
+        rest.is_empty() || rest.chars().count() <= 6 && !rest.chars().any(|c| c.is_ascii_digit());
+    (number.chars().any(|c| c.is_ascii_digit()) && unit_like && number.parse::<f64>().is_ok())
+        .then_some(number)
+}
+
+/// The `YYYY-MM-DD` an operator meant by `2025/12/31`, `2025.12.31`, `2025年12月31日` or
+/// `2025-1-5`; `None` when the text is not a date written another way.
+fn meant_date(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text
+        .trim()
+        .trim_end_matches('日')
+        .split(['/', '.', '-', '年', '月'])
+        .collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d) = (
+        y.parse::<u16>().ok()?,
+        m.parse::<u8>().ok()?,
+        d.parse::<u8>().ok()?,
+    );
+    let date = format!("{y:04}-{m:02}-{d:02}");
+    (y >= 1900 && crate::domain::dates::parse_date(&date).is_ok() && date != text).then_some(date)
 }
 
 fn type_zh(name: &str) -> &'static str {
@@ -333,6 +433,7 @@ fn explain(
             _ => crate::text::clip(raw.trim_matches(['"', '\''])),
         }
     });
+    let is_null = node.is_none_or(|n| matches!(n.value, Value::Null));
     let expected = doc_of(chain, "description").map(|d| {
         let d = split_bilingual(d);
         Text::new(format!("要求：{}", d.zh), format!("expected: {}", d.en))
@@ -345,7 +446,21 @@ fn explain(
     use ValidationErrorKind as K;
     let cause = match kind {
         K::Type { .. } => Cause::Type,
-        K::Required { property } => Cause::Missing(show(property)),
+        K::Required { property } => {
+            let property = show(property);
+            let title = property_title(chain, &property);
+            Cause::Missing {
+                named: Text::new(
+                    title.map_or_else(|| property.clone(), |t| format!("{t}（{property}）")),
+                    title.map_or_else(
+                        || format!("`{property}`"),
+                        |t| format!("`{property}` ({t})"),
+                    ),
+                ),
+                here: of_tenant(doc, pointer, field_name(pointer, None)),
+                property,
+            }
+        }
         _ => Cause::Other,
     };
     let finding = match kind {
@@ -367,6 +482,7 @@ fn explain(
                 format!("缺少 {property}"),
                 format!("`{property}` missing"),
             ))
+            .with_help(missing_help(chain, &property))
         }
         K::AdditionalProperties { unexpected } => {
             let allowed: Vec<&str> = holders(chain)
@@ -461,19 +577,42 @@ fn explain(
             };
             let actual = node.map_or("null", |n| n.value.type_name());
             let zh: Vec<&str> = expected.iter().map(|t| type_zh(t)).collect();
-            let mut finding = value_finding(Text::new(
-                format!(
-                    "{}应为{}，实际为{}「{found}」",
-                    field.zh,
-                    zh.join("或"),
-                    type_zh(actual)
-                ),
-                format!(
-                    "{} must be {}, found {actual} `{found}`",
-                    field.en,
-                    expected.join(" or ")
-                ),
-            ));
+            let en: Vec<&str> = expected.iter().map(|t| type_en(t)).collect();
+            let message = if is_null {
+                Text::new(
+                    format!("{}未填写（为空），应为{}", field.zh, zh.join("或")),
+                    format!("{} is empty; it should be {}", field.en, en.join(" or ")),
+                )
+            } else {
+                Text::new(
+                    format!(
+                        "{}应为{}，实际为{}「{found}」",
+                        field.zh,
+                        zh.join("或"),
+                        type_zh(actual)
+                    ),
+                    format!(
+                        "{} should be {}, but is {} `{found}`",
+                        field.en,
+                        en.join(" or "),
+                        type_en(actual)
+                    ),
+                )
+            };
+            let mut finding = value_finding(message);
+            let numeric = expected.iter().any(|t| t == "number" || t == "integer");
+            if let (true, Some(Value::Str(text))) = (numeric, node.map(|n| &n.value)) {
+                if let Some(number) = meant_number(text) {
+                    finding.help = Some(Text::new(
+                        format!(
+                            "只填数字，不带单位、千位分隔符或空格（单位见字段名与说明）：{number}"
+                        ),
+                        format!(
+                            "write the number alone, without a unit, thousands separators or spaces (the unit is in the field's name and description): {number}"
+                        ),
+                    ));
+                }
+            }
             if expected.iter().any(|t| t == "string")
                 && matches!(actual, "integer" | "number" | "boolean" | "null")
             {
@@ -494,20 +633,39 @@ fn explain(
             }
             finding
         }
-        K::Pattern { .. } => value_finding(Text::new(
-            format!("{}的格式不正确：「{found}」", field.zh),
-            format!("{} is not in the expected form: `{found}`", field.en),
-        )),
+        K::Pattern { .. } => {
+            let mut finding = value_finding(Text::new(
+                format!("{}的格式不正确：「{found}」", field.zh),
+                format!("{} is not in the expected form: `{found}`", field.en),
+            ));
+            if let Some(date) = node
+                .and_then(|n| match &n.value {
+                    Value::Str(s) => meant_date(s),
+                    _ => None,
+                })
+                .filter(|_| doc_of(chain, "description").is_some_and(|d| d.contains("YYYY-MM-DD")))
+            {
+                finding.help = Some(date_help(&date));
+            }
+            finding
+        }
         K::Format { format } => {
             let what = match format.as_str() {
                 "date" => "日期（YYYY-MM-DD）",
                 "json-pointer" => "JSON 指针（以 / 开头，如 /tenants/3）",
                 other => other,
             };
-            value_finding(Text::new(
+            let mut finding = value_finding(Text::new(
                 format!("{}「{found}」不是有效的{what}", field.zh),
                 format!("{} `{found}` is not a valid {format}", field.en),
-            ))
+            ));
+            if let Some(date) = node.and_then(|n| match &n.value {
+                Value::Str(s) if format == "date" => meant_date(s),
+                _ => None,
+            }) {
+                finding.help = Some(date_help(&date));
+            }
+            finding
         }
         K::Minimum { limit } | K::ExclusiveMinimum { limit } => {
             let op = if matches!(kind, K::Minimum { .. }) {
@@ -582,6 +740,47 @@ fn explain(
         None => finding,
     };
     vec![(cause, finding)]
+}
+
+/// The help for a date written another way than `YYYY-MM-DD`.
+fn date_help(date: &str) -> Text {
+    Text::new(
+        format!("日期写作 YYYY-MM-DD（年-月-日，用半角连字符）：{date}"),
+        format!("write dates as YYYY-MM-DD (year-month-day, with hyphens): {date}"),
+    )
+}
+
+/// What a missing field asks for, from its schema: description, type or format, an example.
+fn missing_help(chain: &[Step<'_>], property: &str) -> Option<Text> {
+    let schema = holders(chain).find_map(|n| n.get("properties")?.get(property))?;
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let Some(d) = schema.get("description").and_then(Json::as_str) {
+        let d = split_bilingual(d);
+        zh.push(format!("要求：{}", d.zh));
+        en.push(format!("expected: {}", d.en));
+    }
+    let typed = schema.get("type").and_then(Json::as_str);
+    match (schema.get("format").and_then(Json::as_str), typed) {
+        (Some("date"), _) => {
+            zh.push("格式 YYYY-MM-DD".to_owned());
+            en.push("written YYYY-MM-DD".to_owned());
+        }
+        (_, Some(t)) if t != "object" => {
+            zh.push(format!("类型：{}", type_zh(t)));
+            en.push(format!("type: {}", type_en(t)));
+        }
+        _ => {}
+    }
+    let example = schema
+        .get("examples")
+        .and_then(|e| e.get(0))
+        .or_else(|| schema.get("enum").and_then(|e| e.get(0)));
+    if let Some(example) = example.filter(|e| !e.is_object() && !e.is_array()) {
+        zh.push(format!("示例：{property}: {}", show(example)));
+        en.push(format!("example: {property}: {}", show(example)));
+    }
+    (!zh.is_empty()).then(|| Text::new(zh.join("；"), en.join("; ")))
 }
 
 /// The one property a `{required: [p]}` schema names.
@@ -668,8 +867,12 @@ fn suggestion_help(value: &str, meant: &[String]) -> Option<Text> {
 enum Cause {
     /// The value has the wrong type.
     Type,
-    /// The object lacks this property.
-    Missing(String),
+    /// The object (`here`, as a person names it) lacks this property (`named` with its title).
+    Missing {
+        property: String,
+        named: Text,
+        here: Text,
+    },
     /// An unknown key, and the allowed name it probably meant.
     Unknown(Option<String>),
     Other,
@@ -702,17 +905,44 @@ fn say_each_thing_once(explained: Vec<(Cause, Finding)>) -> Vec<Finding> {
         .iter()
         .filter(|(cause, f)| match cause {
             Cause::Type | Cause::Unknown(_) => true,
-            Cause::Missing(property) => !misspelt
+            Cause::Missing { property, .. } => !misspelt
                 .iter()
                 .any(|(parent, meant)| Some(parent) == f.pointer.as_ref() && meant == property),
             Cause::Other => f.pointer.as_ref().is_none_or(|p| !mistyped.contains(&p)),
         })
-        .filter(|(cause, f)| {
-            *cause == Cause::Type
-                || f.rule == GENERIC_RULE
-                || said.insert((f.rule.as_str(), f.pointer.as_ref()))
+        .filter(|(cause, f)| match cause {
+            Cause::Type => true,
+            // A value is wrong in one way said once, whichever keywords fail on it
+            // (`2025/12/31` fails the date's pattern and its format).
+            Cause::Other if f.rule == GENERIC_RULE => said.insert((f.rule.as_str(), f.pointer.as_ref())),
+            _ => f.rule == GENERIC_RULE || said.insert((f.rule.as_str(), f.pointer.as_ref())),
         })
-        .map(|(_, f)| f.clone())
+        .fold(Vec::<(Cause, Finding)>::new(), |mut kept, (cause, f)| {
+            // The fields one object lacks, under one rule, are one finding that lists them
+            // (a submission without six of its sections is one problem, not six blocks).
+            if let Cause::Missing { named, here, .. } = cause {
+                if let Some((Cause::Missing { named: first, .. }, g)) = kept.iter_mut().find(|(c, g)| {
+                    matches!(c, Cause::Missing { .. }) && g.rule == f.rule && g.pointer == f.pointer
+                }) {
+                    first.zh.push_str(&format!("、{}", named.zh));
+                    first.en.push_str(&format!(", {}", named.en));
+                    g.message = Text::new(
+                        format!("{}缺少必填字段：{}", here.zh, first.zh),
+                        format!("{} lacks the required fields {}", here.en, first.en),
+                    );
+                    g.label = Some(Text::new("缺少必填字段", "required fields missing"));
+                    g.help = Some(Text::new(
+                        "逐项补全；各字段的要求与示例见 schemas/submission.v1.schema.json 或 parkcheck 的字段说明（docs/fields.md）",
+                        "add each of them; what each asks for, with examples, is in schemas/submission.v1.schema.json and the field reference (docs/fields.md)",
+                    ));
+                    return kept;
+                }
+            }
+            kept.push((cause.clone(), f.clone()));
+            kept
+        })
+        .into_iter()
+        .map(|(_, f)| f)
         .collect()
 }
 

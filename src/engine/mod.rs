@@ -1191,10 +1191,14 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 continue;
             }
             names.extend(metric.expr.names_under("metrics"));
-            let over = metric.over.as_ref().map(|list| TraceInput {
-                path: format!("{}[*]", list.dotted()),
-                value: format!("{} 项 / items", list_nodes(self.doc, list).len()),
-                pointer: Some(list.clone()),
+            let over = metric.over.as_ref().map(|list| {
+                let count = list_nodes(self.doc, list).len();
+                TraceInput {
+                    path: format!("{}[*]", list.dotted()),
+                    value: count.to_string(),
+                    count: Some(count),
+                    pointer: Some(list.clone()),
+                }
             });
             let inputs = over
                 .into_iter()
@@ -1214,6 +1218,7 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                                 return Some(TraceInput {
                                     path: name,
                                     value,
+                                    count: None,
                                     pointer: None,
                                 });
                             }
@@ -1224,15 +1229,20 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                             let node = self.doc.get(&pointer);
                             // A list or mapping read as a whole (`has(buildings.list)`) is
                             // summarised: its items are inputs of their own.
+                            let count = match node.map(|n| &n.value) {
+                                Some(Value::Seq(items)) => Some(items.len()),
+                                _ => None,
+                            };
                             let value = match node.map(|n| &n.value) {
                                 None => "—".to_owned(),
-                                Some(Value::Seq(items)) => format!("{} 项 / items", items.len()),
+                                Some(Value::Seq(items)) => items.len().to_string(),
                                 Some(Value::Map(_)) => "{…}".to_owned(),
                                 Some(_) => node.map_or_else(String::new, |n| self.show(n)),
                             };
                             Some(TraceInput {
                                 path: p.dotted(),
                                 value,
+                                count,
                                 pointer: node.map(|_| pointer),
                             })
                         }),

@@ -117,7 +117,11 @@ pub struct MetricTrace {
 pub struct TraceInput {
     pub path: String,
     pub pointer: Option<Pointer>,
+    /// The value as the message shows it; for a list, the number of its items.
     pub value: String,
+    /// For a list, the number of its items (`value` holds the same number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 /// A parameter a finding compared against, with its provenance.

@@ -321,11 +321,11 @@ fn provenance(finding: &Finding, lang: Lang) -> String {
                     .pointer
                     .as_ref()
                     .map_or(String::new(), |p| format!("  ({})", safe(p.as_str())));
-                out.push_str(&format!(
-                    "      {} = {}{at}\n",
-                    safe(&input.path),
-                    safe(&input.value)
-                ));
+                let value = match input.count {
+                    Some(n) => inline(&Text::new(format!("{n} 项"), format!("{n} items")), lang),
+                    None => safe(&input.value).into_owned(),
+                };
+                out.push_str(&format!("      {} = {value}{at}\n", safe(&input.path)));
             }
             out.push_str(&format!("      {} = {}\n", safe(&m.name), safe(&m.result)));
         }

@@ -1,0 +1,164 @@
+//! Schema messages as an operator reads them (issue 13, item 16): a tenant by its place counted
+//! from 1 and its name, help for a missing field, a value wrong in one way said once, plain
+//! English, the number alone, the missing sections in one finding.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use common::{parkcheck, root};
+use serde_json::Value;
+
+/// The findings of `text` checked as a submission (JSON report).
+fn findings(text: &str) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("park.yaml");
+    std::fs::write(&path, text).unwrap();
+    let output = parkcheck()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["findings"].as_array().unwrap().clone()
+}
+
+fn example() -> String {
+    std::fs::read_to_string(root().join("fixtures/examples/puyuan-sweater-park.yaml")).unwrap()
+}
+
+/// `text` with the first `from` replaced by `to` (which must be there).
+fn edited(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn a_tenant_is_named_by_its_place_from_one_and_its_name() {
+    let text = example();
+    // The fourth tenant's status.
+    let statuses: Vec<usize> = text
+        .match_indices("    status: 入驻")
+        .map(|(i, _)| i)
+        .collect();
+    let at = statuses[3];
+    let text = format!(
+        "{}    status: 在园{}",
+        &text[..at],
+        &text[at + "    status: 入驻".len()..]
+    );
+    let f = findings(&text);
+    let status = f
+        .iter()
+        .find(|f| f["pointer"] == "/tenants/3/status")
+        .unwrap();
+    let zh = status["message"]["zh"].as_str().unwrap();
+    let en = status["message"]["en"].as_str().unwrap();
+    assert!(zh.starts_with("名录第 4 家企业「"), "{zh}");
+    assert!(
+        !zh.contains("tenants[3]") && !en.contains("tenants[3]"),
+        "{zh} / {en}"
+    );
+    assert!(en.contains("of tenant 4 of the list ("), "{en}");
+}
+
+#[test]
+fn a_value_wrong_in_one_way_is_said_once_with_the_form_meant() {
+    let f = findings(&edited(
+        &example(),
+        "as_of: 2025-12-31",
+        "as_of: 2025/12/31",
+    ));
+    let at: Vec<&Value> = f.iter().filter(|f| f["pointer"] == "/as_of").collect();
+    assert_eq!(at.len(), 1, "{at:#?}");
+    assert!(
+        at[0]["help"]["en"]
+            .as_str()
+            .unwrap()
+            .ends_with(": 2025-12-31")
+    );
+}
+
+#[test]
+fn numbers_with_units_or_separators_get_the_number_alone() {
+    for (typed, meant) in [("256亩", "256"), ("\"6,800\"", "6800"), ("１２０", "120")] {
+        let f = findings(&edited(
+            &example(),
+            "actual_area_mu: 256",
+            &format!("actual_area_mu: {typed}"),
+        ));
+        let area = f
+            .iter()
+            .find(|f| f["pointer"] == "/land/actual_area_mu")
+            .unwrap_or_else(|| panic!("{typed}: {f:#?}"));
+        let en = area["message"]["en"].as_str().unwrap();
+        assert!(en.contains("should be a number, but is a text"), "{en}");
+        assert!(!en.contains("must be number"), "{en}");
+        let help = area["help"]["en"].as_str().unwrap();
+        assert!(
+            help.starts_with("write the number alone") && help.ends_with(meant),
+            "{help}"
+        );
+    }
+    let f = findings(&edited(
+        &example(),
+        "actual_area_mu: 256",
+        "actual_area_mu:",
+    ));
+    let area = f
+        .iter()
+        .find(|f| f["pointer"] == "/land/actual_area_mu")
+        .unwrap();
+    let en = area["message"]["en"].as_str().unwrap();
+    assert!(
+        en.contains("is empty; it should be a number") && !en.contains("``"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_missing_field_says_what_to_write() {
+    let f = findings(&edited(&example(), "  region_code: \"330483\"\n", ""));
+    let missing = f
+        .iter()
+        .find(|f| {
+            f["message"]["en"]
+                .as_str()
+                .unwrap()
+                .contains("lacks the required field `region_code`")
+        })
+        .unwrap_or_else(|| panic!("{f:#?}"));
+    let help = missing["help"]["en"].as_str().unwrap();
+    assert!(
+        help.contains("expected:") && help.contains("example: region_code: "),
+        "{help}"
+    );
+}
+
+#[test]
+fn missing_sections_are_one_finding() {
+    let f = findings("format: parkcheck/v1\nkind: filing\nas_of: 2025-12-31\n");
+    let schema: Vec<&Value> = f.iter().filter(|f| f["rule"] == "SCHEMA").collect();
+    assert_eq!(schema.len(), 1, "{schema:#?}");
+    let en = schema[0]["message"]["en"].as_str().unwrap();
+    for section in ["`park`", "`land`", "`buildings`", "`operator`", "`tenants`"] {
+        assert!(en.contains(section), "{en}");
+    }
+}
+
+#[test]
+fn english_output_has_no_chinese_counts() {
+    let output = parkcheck()
+        .args([
+            "check",
+            "--lang",
+            "en",
+            "--color",
+            "never",
+            "fixtures/failing/zj-form-monthly-rent.yaml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains(" items  (/tenants)"), "{text}");
+    assert!(!text.contains("项"), "{text}");
+}
