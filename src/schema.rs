@@ -578,7 +578,23 @@ fn explain(
             let actual = node.map_or("null", |n| n.value.type_name());
             let zh: Vec<&str> = expected.iter().map(|t| type_zh(t)).collect();
             let en: Vec<&str> = expected.iter().map(|t| type_en(t)).collect();
-            let message = if is_null {
+            let container = matches!(actual, "array" | "object");
+            let message = if container {
+                Text::new(
+                    format!(
+                        "{}应为{}，实际为{}",
+                        field.zh,
+                        zh.join("或"),
+                        type_zh(actual)
+                    ),
+                    format!(
+                        "{} should be {}, but is {}",
+                        field.en,
+                        en.join(" or "),
+                        type_en(actual)
+                    ),
+                )
+            } else if is_null {
                 Text::new(
                     format!("{}未填写（为空），应为{}", field.zh, zh.join("或")),
                     format!("{} is empty; it should be {}", field.en, en.join(" or ")),
@@ -600,6 +616,12 @@ fn explain(
                 )
             };
             let mut finding = value_finding(message);
+            if pointer.as_str().is_empty() {
+                finding.help = Some(Text::new(
+                    "一个申报文件是一个园区的一份申报：以 format: parkcheck/v1、kind、as_of 开头，下设 park、land、buildings、operator、tenants 等部分的映射；示例见 fixtures/examples/，或用 `parkcheck template` 生成登记表工作簿",
+                    "a submission is one park's filing: a mapping that starts with format: parkcheck/v1, kind and as_of and holds park, land, buildings, operator, tenants and the other sections; see fixtures/examples/, or make the registration workbook with `parkcheck template`",
+                ));
+            }
             let numeric = expected.iter().any(|t| t == "number" || t == "integer");
             if let (true, Some(Value::Str(text))) = (numeric, node.map(|n| &n.value)) {
                 if let Some(number) = meant_number(text) {

@@ -162,3 +162,33 @@ fn english_output_has_no_chinese_counts() {
     assert!(text.contains(" items  (/tenants)"), "{text}");
     assert!(!text.contains("项"), "{text}");
 }
+
+/// A file that is not a mapping is told what a submission is, not the schema's internal notes;
+/// the catalogue the project cites is in the repository.
+#[test]
+fn a_file_that_is_not_a_mapping_is_told_what_a_submission_is() {
+    let f = findings("- a\n- b\n");
+    let root = f.iter().find(|f| f["pointer"] == "").unwrap();
+    let help = root["help"]["zh"].as_str().unwrap();
+    assert!(
+        !help.contains("x-rule") && help.contains("format: parkcheck/v1"),
+        "{help}"
+    );
+    assert!(!root["message"]["en"].as_str().unwrap().contains("`array`"));
+    assert!(root.to_string().len() < 2000);
+    // Every mention of domain.md is of the copy in docs/.
+    assert!(common::root().join("docs/domain.md").is_file());
+    for file in [
+        "README.md",
+        "schemas/submission.v1.schema.json",
+        "catalogue.yaml",
+    ] {
+        let text = std::fs::read_to_string(common::root().join(file)).unwrap();
+        for (i, _) in text.match_indices("domain.md") {
+            assert!(
+                text[..i].ends_with("docs/"),
+                "{file} cites domain.md outside docs/"
+            );
+        }
+    }
+}
