@@ -115,6 +115,7 @@ impl Schema {
                 error.kind(),
                 &path,
                 self.generic_rule,
+                self.json(),
             ));
         }
         findings.extend(say_each_thing_once(explained));
@@ -315,6 +316,69 @@ fn of_tenant(doc: &Document, pointer: &Pointer, field: Text) -> Text {
     }
 }
 
+/// The schema of the value at an instance `pointer`, walking `properties` and `items` from the
+/// root and following local `$ref`s.
+fn schema_at<'a>(root: &'a Json, pointer: &Pointer) -> Option<&'a Json> {
+    let resolve = |mut node: &'a Json| {
+        for _ in 0..8 {
+            match node.get("$ref").and_then(Json::as_str) {
+                Some(r) => node = root.pointer(r.strip_prefix('#')?)?,
+                None => break,
+            }
+        }
+        Some(node)
+    };
+    pointer.tokens().try_fold(resolve(root)?, |node, token| {
+        let next = if token.parse::<usize>().is_ok() {
+            node.get("items")?
+        } else {
+            node.get("properties")?.get(token.as_ref())?
+        };
+        resolve(next)
+    })
+}
+
+/// A field inside an item of a list other than the tenants (`attachments/2/kind`), named by the
+/// item's place counted from 1: `附件第 3 项的附件类型（kind）`. Others as they are.
+fn in_list(root: &Json, pointer: &Pointer, field: Text) -> Text {
+    let tokens: Vec<String> = pointer.tokens().map(std::borrow::Cow::into_owned).collect();
+    let Some(at) = tokens.iter().rposition(|t| t.parse::<usize>().is_ok()) else {
+        return field;
+    };
+    if at + 1 == tokens.len() || tokens.first().map(String::as_str) == Some("tenants") {
+        return field;
+    }
+    let (list, rest) = tokens.split_at(at);
+    let Some((index, rest)) = rest.split_first() else {
+        return field;
+    };
+    let n = index.parse::<usize>().unwrap_or(0) + 1;
+    let list_pointer = list.iter().fold(Pointer::root(), |p, t| p.join(t));
+    let inner = rest.iter().fold(Pointer::root(), |p, t| p.join(t)).dotted();
+    let list_title = schema_at(root, &list_pointer)
+        .and_then(|s| s.get("title"))
+        .and_then(Json::as_str);
+    let title = schema_at(root, pointer)
+        .and_then(|s| s.get("title"))
+        .and_then(Json::as_str);
+    let list_zh =
+        list_title.map_or_else(|| format!("「{}」", list_pointer.dotted()), str::to_owned);
+    let list_en = list_title.map_or_else(
+        || format!("`{}`", list_pointer.dotted()),
+        |t| format!("`{}` ({t})", list_pointer.dotted()),
+    );
+    match title {
+        Some(title) => Text::new(
+            format!("{list_zh}第 {n} 项的{title}（{inner}）"),
+            format!("`{inner}` ({title}) of item {n} of {list_en}"),
+        ),
+        None => Text::new(
+            format!("{list_zh}第 {n} 项的「{inner}」"),
+            format!("`{inner}` of item {n} of {list_en}"),
+        ),
+    }
+}
+
 /// A JSON Schema type in English words, with its article: `a number`, `true or false`.
 fn type_en(name: &str) -> &'static str {
     match name {
@@ -422,9 +486,14 @@ fn explain(
     kind: &ValidationErrorKind,
     chain: &[Step<'_>],
     generic: &str,
+    root: &Json,
 ) -> Vec<(Cause, Finding)> {
     let rule = rule_of(chain, generic);
-    let field = of_tenant(doc, pointer, field_name(pointer, doc_of(chain, "title")));
+    let field = of_tenant(
+        doc,
+        pointer,
+        in_list(root, pointer, field_name(pointer, doc_of(chain, "title"))),
+    );
     let node = doc.get(pointer);
     let found = node.map_or_else(String::new, |n| {
         let raw = doc.source.slice(n.span);
@@ -536,7 +605,7 @@ fn explain(
                 let note = holders(chain)
                     .find_map(|n| n.get("x-form-note"))
                     .and_then(Json::as_u64);
-                if let Some(suggestion) = suggestion_help(value, &meant) {
+                if let Some(suggestion) = suggestion_help(value, &meant, note.is_some()) {
                     finding.help = Some(match (note, &expected) {
                         (Some(n), _) => Text::new(
                             format!(
@@ -851,7 +920,36 @@ pub fn enum_suggestions(value: &str, labels: &[&str], aliases: Option<&Json>) ->
 }
 
 /// The help that names the labels a value probably meant (see [`enum_suggestions`]).
-fn suggestion_help(value: &str, meant: &[String]) -> Option<Text> {
+fn suggestion_help(value: &str, meant: &[String], form: bool) -> Option<Text> {
+    if !form {
+        return match meant {
+            [] => None,
+            [one] => Some(Text::new(
+                format!("是否想写「{one}」？请按可选项逐字填写。"),
+                format!(
+                    "Did you mean `{one}`? Write one of the allowed values character for character."
+                ),
+            )),
+            _ => Some(Text::new(
+                format!(
+                    "与「{value}」相应的可选项：{}。",
+                    meant
+                        .iter()
+                        .map(|m| format!("「{m}」"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                format!(
+                    "The allowed values for `{value}`: {}.",
+                    meant
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        };
+    }
     let quoted = |open: &str, close: &str, sep: &str| {
         meant
             .iter()
@@ -1117,15 +1215,19 @@ mod tests {
         // one character is no overlap (though it may be close to a label as a typo)
         assert_eq!(s("他"), Vec::<String>::new());
         assert_eq!(
-            suggestion_help("停车场", &s("停车场")).unwrap().zh,
+            suggestion_help("停车场", &s("停车场"), true).unwrap().zh,
             "登记表选项中没有「停车场」；若确无相应选项，请填「其他」。"
         );
         assert_eq!(
-            suggestion_help("职工食堂", &s("职工食堂")).unwrap().en,
+            suggestion_help("职工食堂", &s("职工食堂"), true)
+                .unwrap()
+                .en,
             "Did you mean `食堂餐饮`? Write the form's label character for character."
         );
         assert_eq!(
-            suggestion_help("仓储物流", &s("仓储物流")).unwrap().zh,
+            suggestion_help("仓储物流", &s("仓储物流"), true)
+                .unwrap()
+                .zh,
             "登记表中与「仓储物流」相应的选项：「仓储」、「物流」。"
         );
     }

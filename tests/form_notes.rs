@@ -95,6 +95,7 @@ const NOT_FROM_THE_FORM: &[&str] = &[
     "/properties/tenants/items/properties/sector",     // the SME size standard
     "/properties/tenants/items/properties/declared_size", // the SME size standard
     "/properties/tenants/items/properties/honours/items", // titles of enterprises
+    "/$defs/attachment/properties/kind",               // the documents the rulebooks name
     "/allOf/1/if/properties/kind",
     "/allOf/3/if/properties/kind",
 ];

@@ -444,7 +444,7 @@ fn hostile_rulebooks_and_profiles_are_refused() {
     let cases: Vec<(PathBuf, &str)> = vec![
         (
             with("long.yaml", &format!("{} > 0", chain("1", " + ", 3000))),
-            "at most 4096 character(s)",
+            "most 4096 character(s)",
         ),
         (
             with("sum.yaml", &format!("{} > 0", chain("1", "+", 2000))),

@@ -937,10 +937,20 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         if confidence == Confidence::Unverified {
             // A check that compares with a parameter has an unconfirmed threshold; one that
             // does not rests on an unconfirmed clause.
-            if check
+            let params: Vec<&ParamValue> = check
                 .exprs()
-                .any(|e| e.names_under("params").next().is_some())
-            {
+                .flat_map(|e| e.names_under("params"))
+                .filter_map(|name| engine.params.get(name).map(|p| &p.value))
+                .collect();
+            if !params.is_empty() && params.iter().all(|p| matches!(p, ParamValue::List(_))) {
+                // A list (the documents a filing must carry) is not a threshold.
+                message
+                    .zh
+                    .push_str("（所需材料清单未经官方文本确认，可在配置中设置）");
+                message.en.push_str(
+                    " (the list of required documents is not confirmed by an official text; a profile can set it)",
+                );
+            } else if !params.is_empty() {
                 message
                     .zh
                     .push_str("（阈值未经官方文本确认，可在配置中设置）");
