@@ -53,6 +53,11 @@ pub struct ParkFacts {
     pub platform_id: Option<Located>,
     /// `as_of` as written (`YYYY-MM-DD`).
     pub as_of: Option<String>,
+    /// `kind` (`filing`, `annual`, `star`), `park.region.county` and `park.type` (生产制造类, …),
+    /// as written: how a reviewer sorts the parks of a batch.
+    pub kind: Option<String>,
+    pub county: Option<String>,
+    pub park_type: Option<String>,
     pub tenants: Vec<Tenant>,
     /// Each metric of the rulebooks: its value, or why it could not be computed (empty when
     /// checking without rules).
@@ -90,6 +95,9 @@ impl ParkFacts {
             name: at("/park/name"),
             platform_id: at("/park/filing/platform_id"),
             as_of: string(doc.root.get("as_of")).map(str::to_owned),
+            kind: string(doc.root.get("kind")).map(str::to_owned),
+            county: at("/park/region/county").map(|l| l.value),
+            park_type: at("/park/type").map(|l| l.value),
             tenants,
             metrics: BTreeMap::new(),
         }

@@ -54,6 +54,9 @@ pub struct ParkScore {
     pub file: String,
     pub park: Option<String>,
     pub platform_id: Option<String>,
+    /// `park.type` (生产制造类, …): the parks the evaluation ranks it with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub park_type: Option<String>,
     /// The file could not be read or parsed: nothing below is known.
     pub unreadable: bool,
     /// Why the park is not evaluated this year (its transition period), when it is not.
@@ -89,6 +92,18 @@ pub struct Scores {
     pub parks: Vec<ParkScore>,
     /// The set's averages (only when more than one file was scored).
     pub set: Vec<SetFigure>,
+    /// The same per park type (`park.type`), which the evaluation ranks within (only when more
+    /// than one file was scored), in type order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_type: Vec<TypeFigures>,
+}
+
+/// The figures over the parks of one type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeFigures {
+    pub park_type: String,
+    pub parks: usize,
+    pub figures: Vec<SetFigure>,
 }
 
 /// Why a run cannot be scored.
@@ -142,6 +157,7 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
                 platform_id: facts
                     .and_then(|f| f.platform_id.as_ref())
                     .map(|l| l.value.clone()),
+                park_type: facts.and_then(|f| f.park_type.clone()),
                 unreadable: report.unreadable,
                 transition,
                 points_deducted: deductions.iter().filter_map(|d| d.points).sum(),
@@ -197,46 +213,32 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
         })
         .collect();
     let set = if parks.len() > 1 {
-        scheme
-            .figures
-            .iter()
-            .enumerate()
-            .map(|(i, figure)| {
-                let mut set = SetFigure {
-                    id: figure.id.clone(),
-                    title: figure.title.clone(),
-                    unit: figure.unit.clone(),
-                    numerator_sum: 0.0,
-                    numerator_unit: unit(&figure.numerator),
-                    denominator_sum: 0.0,
-                    denominator_unit: unit(&figure.denominator),
-                    average: None,
-                    parks: 0,
-                    left_out: Vec::new(),
-                };
-                for park in &parks {
-                    match park.figures.get(i) {
-                        Some(FigureValue {
-                            numerator: Some(n),
-                            denominator: Some(d),
-                            value: Some(_),
-                            ..
-                        }) => {
-                            set.numerator_sum += n;
-                            set.denominator_sum += d;
-                            set.parks += 1;
-                        }
-                        _ => set.left_out.push(park.file.clone()),
-                    }
-                }
-                set.average =
-                    (set.denominator_sum > 0.0).then(|| set.numerator_sum / set.denominator_sum);
-                set
-            })
-            .collect()
+        set_figures(&scheme.figures, &parks, &unit)
     } else {
         Vec::new()
     };
+    // The evaluation ranks the parks of one type against each other: the same sums per type.
+    let mut by_type: Vec<TypeFigures> = Vec::new();
+    if parks.len() > 1 {
+        let mut types: Vec<&str> = parks
+            .iter()
+            .filter_map(|p| p.park_type.as_deref())
+            .collect();
+        types.sort_unstable();
+        types.dedup();
+        for park_type in types {
+            let of_type: Vec<ParkScore> = parks
+                .iter()
+                .filter(|p| p.park_type.as_deref() == Some(park_type))
+                .cloned()
+                .collect();
+            by_type.push(TypeFigures {
+                park_type: park_type.to_owned(),
+                parks: of_type.len(),
+                figures: set_figures(&scheme.figures, &of_type, &unit),
+            });
+        }
+    }
     for park in &mut parks {
         for (figure, total) in park.figures.iter_mut().zip(&set) {
             figure.coefficient = match (figure.value, total.average) {
@@ -249,7 +251,52 @@ pub fn score(reports: &[FileReport], engine: &Engine) -> Result<Scores, NoScorin
         version: 1,
         parks,
         set,
+        by_type,
     })
+}
+
+/// Each figure over `parks`: Σ numerator ÷ Σ denominator of the parks whose figure is known.
+fn set_figures(
+    figures: &[crate::rulebook::Figure],
+    parks: &[ParkScore],
+    unit: &dyn Fn(&str) -> Option<String>,
+) -> Vec<SetFigure> {
+    figures
+        .iter()
+        .enumerate()
+        .map(|(i, figure)| {
+            let mut set = SetFigure {
+                id: figure.id.clone(),
+                title: figure.title.clone(),
+                unit: figure.unit.clone(),
+                numerator_sum: 0.0,
+                numerator_unit: unit(&figure.numerator),
+                denominator_sum: 0.0,
+                denominator_unit: unit(&figure.denominator),
+                average: None,
+                parks: 0,
+                left_out: Vec::new(),
+            };
+            for park in parks {
+                match park.figures.get(i) {
+                    Some(FigureValue {
+                        numerator: Some(n),
+                        denominator: Some(d),
+                        value: Some(_),
+                        ..
+                    }) => {
+                        set.numerator_sum += n;
+                        set.denominator_sum += d;
+                        set.parks += 1;
+                    }
+                    _ => set.left_out.push(park.file.clone()),
+                }
+            }
+            set.average =
+                (set.denominator_sum > 0.0).then(|| set.numerator_sum / set.denominator_sum);
+            set
+        })
+        .collect()
 }
 
 fn item(report: &FileReport, finding: &Finding, points: Option<f64>) -> Item {

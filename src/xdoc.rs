@@ -334,6 +334,7 @@ mod tests {
                 as_of: Some(as_of.to_owned()),
                 tenants,
                 metrics: BTreeMap::new(),
+                ..ParkFacts::default()
             })),
         }
     }
