@@ -2,7 +2,9 @@
 
 pub mod catalogue;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod xlsx;
