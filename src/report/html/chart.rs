@@ -174,7 +174,7 @@ fn table(out: &mut String, scores: &Scores, rows: &[ParkRow<'_>], l: L) {
         let _ = write!(
             out,
             "<th data-sort=\"num\">{t}</th><th data-sort=\"num\">{}</th>",
-            l.t("系数", "coefficient")
+            l.t("系数（对全部园区）", "coefficient (to the whole set)")
         );
     }
     out.push_str("</tr></thead>\n<tbody>\n");

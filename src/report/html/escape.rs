@@ -24,14 +24,16 @@ pub fn html(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A JSON document made safe to embed in `<script type="application/json">`: `<`, `>` and `&`
-/// become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can appear), and U+2028 and
-/// U+2029 become `\u2028`, `\u2029` (line terminators to older JavaScript parsers). They can
-/// only occur inside JSON strings, where the escapes mean the same characters, so the document
-/// parses to the same value.
+/// A JSON document made safe to embed in `<script type="application/json">`, and compact: `<`,
+/// `>` and `&` become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can appear), U+2028
+/// and U+2029 become `\u2028`, `\u2029` (line terminators to older JavaScript parsers), and the
+/// whitespace between tokens is dropped. The characters escaped can only occur inside JSON
+/// strings, where the escapes mean the same characters, so the document parses to the same
+/// value.
 #[must_use]
 pub fn json_in_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 64);
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
     for c in json.chars() {
         match c {
             '<' => out.push_str("\\u003c"),
@@ -39,7 +41,21 @@ pub fn json_in_script(json: &str) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+            ' ' | '\n' | '\r' | '\t' if !in_string => {}
+            c => {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' {
+                        in_string = false;
+                    }
+                } else if c == '"' {
+                    in_string = true;
+                }
+                out.push(c);
+            }
         }
     }
     out
@@ -88,9 +104,16 @@ mod tests {
     fn embedded_json_cannot_close_its_script_and_parses_the_same() {
         let value = serde_json::json!({
             "name": "</script><script>alert(1)</script><!-- \u{2028}\u{2029} & >",
+            "quote": "a \\\" b\\\\",
+            "list": [1, 2.5, true, null, "  spaced  "],
         });
-        let text = serde_json::to_string(&value).unwrap();
+        let text = serde_json::to_string_pretty(&value).unwrap();
         let safe = json_in_script(&text);
+        assert!(!safe.contains('\n'), "not compact: {safe}");
+        assert!(
+            safe.contains("\\u003c!-- \\u2028\\u2029 \\u0026"),
+            "spaces in a string were dropped: {safe}"
+        );
         for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
             assert!(!safe.contains(bad), "{bad:?} in {safe}");
         }

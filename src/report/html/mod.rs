@@ -557,11 +557,16 @@ fn run_facts(out: &mut String, facts: &RunFacts, l: L) {
             let confidence: Vec<String> = book
                 .confidence
                 .iter()
-                .map(|(c, n)| format!("{} ×{n}", confidence_badge(*c, l)))
+                .map(|(c, n)| {
+                    format!(
+                        "<span class=\"nowrap\">{} ×{n}</span>",
+                        confidence_badge(*c, l)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 out,
-                "<tr data-rulebook=\"{}\"><td><code>{}</code></td><td>{document}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                "<tr data-rulebook=\"{}\"><td><code>{}</code></td><td>{document}</td><td>{}</td><td class=\"nowrap\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 esc(&book.id),
                 esc(&book.id),
                 esc(&book.version),

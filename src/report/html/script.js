@@ -126,5 +126,6 @@
     });
   });
 
-  apply();
+  // Everything is shown at first: nothing to filter until a control changes.
+  if (counter) { counter.textContent = findings.length + " / " + findings.length; }
 })();

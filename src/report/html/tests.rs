@@ -188,3 +188,26 @@ fn snippets_mark_the_value_and_pointers_speak_the_form() {
         "buildings › list › item 2 › floors"
     );
 }
+
+#[test]
+fn waived_findings_and_the_waiver_file_are_shown_as_such() {
+    let dir = format!("{}/fixtures/waivers/parks", env!("CARGO_MANIFEST_DIR"));
+    let config = RunConfig {
+        today: Some("2026-01-15".to_owned()),
+        waivers: vec![format!("{dir}/parkcheck.waivers.yaml").into()],
+        ..RunConfig::default()
+    };
+    let run = Run::from_config(&config).unwrap();
+    let report = run.check(Inputs::new().path(&dir), &Quiet);
+    assert!(report.summary.waived > 0);
+    let html = page(&run, &report, false);
+    assert_eq!(
+        html.matches("data-status=\"waived\"").count(),
+        report.summary.waived
+    );
+    assert!(
+        html.contains("parkcheck.waivers.yaml</code>"),
+        "the waiver file is not named"
+    );
+    assert!(html.contains("<p class=\"suppression\"><b>已豁免"));
+}
