@@ -132,16 +132,27 @@ fn main() {
         (Some("pdf"), Some(file), Some(out)) => {
             let browser = browser(1280, profile.path());
             let tab = open(&browser, file);
-            std::fs::write(out, tab.print_to_pdf(None).unwrap()).unwrap();
+            std::fs::write(
+                out,
+                tab.print_to_pdf(Some(headless_chrome::types::PrintToPdfOptions {
+                    prefer_css_page_size: Some(true),
+                    ..Default::default()
+                }))
+                .unwrap(),
+            )
+            .unwrap();
         }
         (Some("load"), Some(file), runs) => {
             let runs: usize = runs.and_then(|r| r.parse().ok()).unwrap_or(5);
             let browser = browser(1280, profile.path());
             let mut loads = Vec::new();
             let mut ready = Vec::new();
+            let scripted = std::fs::read_to_string(file).unwrap().contains("<script>");
             for _ in 0..runs {
                 let tab = open(&browser, file);
-                tab.wait_for_element("html.js").unwrap();
+                if scripted {
+                    tab.wait_for_element("html.js").unwrap();
+                }
                 let timing = eval(
                     &tab,
                     "(() => { const n = performance.getEntriesByType('navigation')[0]; return [n.loadEventEnd, n.domContentLoadedEventEnd]; })()",

@@ -359,7 +359,13 @@ fn the_failing_examples_read_filter_and_sort_in_chromium() {
     page.assert_clean();
 
     // Printed (the print stylesheet: A4, each park from a new page).
-    let pdf = page.tab.print_to_pdf(None).unwrap();
+    let pdf = page
+        .tab
+        .print_to_pdf(Some(headless_chrome::types::PrintToPdfOptions {
+            prefer_css_page_size: Some(true),
+            ..Default::default()
+        }))
+        .unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     std::fs::write(root().join("target/browser/failing-examples.pdf"), pdf).unwrap();
 }
