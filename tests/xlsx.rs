@@ -267,3 +267,34 @@ fn long_cells_and_long_lists_are_cut_and_said() {
     );
     assert!(about.contains("问题清单!I2"), "{about}");
 }
+
+#[test]
+fn a_workbook_goes_to_a_file_not_to_the_terminal() {
+    let output = parkcheck()
+        .args(["check", "--format", "xlsx", "fixtures/examples/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("--format xlsx=FILE"), "{err}");
+    // With --output it is written there.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.xlsx");
+    let output = parkcheck()
+        .args(["check", "--format", "xlsx", "--output"])
+        .arg(&file)
+        .arg("fixtures/examples/")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        std::fs::read(&file).unwrap().starts_with(b"PK"),
+        "not a zip (xlsx) file"
+    );
+}
