@@ -156,6 +156,16 @@ fn severity(s: Severity, lang: Lang) -> String {
     .render_inline(lang)
 }
 
+/// The kind of a submission as the forms name it.
+fn kind(kind: &str, lang: Lang) -> String {
+    match kind {
+        "filing" => Text::new("备案", "filing").render_inline(lang),
+        "annual" => Text::new("年度运行数据", "annual data").render_inline(lang),
+        "star" => Text::new("星级申报", "star application").render_inline(lang),
+        other => other.to_owned(),
+    }
+}
+
 fn build(book: &Book<'_>, limits: Limits) -> Result<Vec<u8>, XlsxError> {
     let lang = book.lang;
     let t = |zh: &str, en: &str| Text::new(zh, en).render_inline(lang);
@@ -250,7 +260,9 @@ fn build(book: &Book<'_>, limits: Limits) -> Result<Vec<u8>, XlsxError> {
             report.source.name().to_owned(),
             text(facts.and_then(|f| f.county.as_ref())),
             text(facts.and_then(|f| f.park_type.as_ref())),
-            text(facts.and_then(|f| f.kind.as_ref())),
+            facts
+                .and_then(|f| f.kind.as_deref())
+                .map_or_else(String::new, |k| kind(k, lang)),
             text(facts.and_then(|f| f.as_of.as_ref())),
             result,
         ];
