@@ -136,6 +136,14 @@ fn the_workbook_of_the_failing_examples() {
         failed as u64,
         report["summary"]["parks_failed"].as_u64().unwrap()
     );
+    // The kind as the forms name it.
+    for r in 1..=9 {
+        let kind = values(summary, r)[5].clone();
+        assert!(
+            ["备案", "年度运行数据", "星级申报"].contains(&kind.as_str().unwrap()),
+            "{kind}"
+        );
+    }
 
     // 问题清单: a row per finding, in the JSON's order, with place, rule, messages.
     let findings = report["findings"].as_array().unwrap();
