@@ -97,14 +97,8 @@ impl ParkFacts {
             platform_id: at("/park/filing/platform_id"),
             as_of: string(doc.root.get("as_of")).map(str::to_owned),
             kind: string(doc.root.get("kind")).map(str::to_owned),
-            county: string(
-                doc.root
-                    .get("park")
-                    .and_then(|p| p.get("region"))
-                    .and_then(|r| r.get("county")),
-            )
-            .map(str::to_owned),
-            park_type: string(doc.root.get("park").and_then(|p| p.get("type"))).map(str::to_owned),
+            county: at("/park/region/county").map(|l| l.value),
+            park_type: at("/park/type").map(|l| l.value),
             tenants,
             metrics: BTreeMap::new(),
         }

@@ -21,8 +21,9 @@ pub struct CheckArgs {
     /// Files or directories to check; directories are searched for *.yaml, *.yml and *.json.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Report format: human, concise, json, sarif, junit, github or markdown. `FORMAT=FILE` writes that format to
-    /// FILE; repeat for several (at most one without a file, which goes to stdout or --output).
+    /// Report format: human, concise, json, sarif, junit, github, markdown, html or xlsx.
+    /// `FORMAT=FILE` writes that format to FILE; repeat for several (at most one without a file,
+    /// which goes to stdout or --output). xlsx needs a file.
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
     format: Vec<FormatSpec>,
     /// Write the report (the format given without a file, human by default) to FILE instead of
@@ -87,8 +88,14 @@ enum ReportFormat {
     Sarif,
     Junit,
     Github,
+    /// One line per finding, `file:line:col: RULE severity message`.
     Concise,
+    /// A job summary (`$GITHUB_STEP_SUMMARY`, merge-request comments).
     Markdown,
+    /// One self-contained page for reviewers (filter, sort, print).
+    Html,
+    /// A findings workbook for Excel/WPS (needs a file).
+    Xlsx,
 }
 
 /// One `--format` value: a format, and the file it goes to (stdout when none).
@@ -110,7 +117,7 @@ fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
     };
     let format = ReportFormat::from_str(name, true).map_err(|_| {
         format!(
-            "未知格式 `{name}`（可用：human, json, sarif, junit, github）/ unknown format `{name}` (one of human, json, sarif, junit, github)"
+            "未知格式 `{name}`（可用：human, concise, json, sarif, junit, github, markdown, html, xlsx）/ unknown format `{name}` (one of human, concise, json, sarif, junit, github, markdown, html, xlsx)"
         )
     })?;
     Ok(FormatSpec { format, file })
@@ -139,6 +146,12 @@ fn destinations(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)>
         (None, false) => None,
     };
     if let Some(format) = main {
+        if format == ReportFormat::Xlsx && args.output.is_none() {
+            return Err(
+                "xlsx 是二进制文件，须写入文件：--format xlsx=FILE / xlsx is a binary file: write it to a file with --format xlsx=FILE"
+                    .to_owned(),
+            );
+        }
         out.push((format, args.output.clone()));
     }
     out.extend(
@@ -243,7 +256,8 @@ fn config(args: &CheckArgs) -> RunConfig {
         not_submissions: args.write_baseline.iter().cloned().collect(),
         // PARKCHECK_TODAY=YYYY-MM-DD fixes the date waivers expire against (reproducible runs).
         today: std::env::var("PARKCHECK_TODAY").ok(),
-        figures: false,
+        // The HTML report shows each park's 亩均 figures when they can be computed.
+        figures: args.format.iter().any(|s| s.format == ReportFormat::Html),
     }
 }
 
@@ -293,28 +307,72 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let profile_lang = run.engine().and_then(|e| e.profile().lang);
     let lang = args.look.lang.or(profile_lang).unwrap_or_default();
     let (reports, summary) = (&checked.files, &checked.summary);
+    let facts = run.facts(run.options());
     let mut write_failed = false;
     for (format, file) in &destinations {
         let out = match format {
-            ReportFormat::Json => report::json::render(reports, summary, args.show_passed),
+            ReportFormat::Html => {
+                let scores = run
+                    .engine()
+                    .and_then(|engine| parkcheck::score::score(reports, engine).ok());
+                report::html::render(&report::html::Page {
+                    reports,
+                    summary,
+                    facts: &facts,
+                    engine: run.engine(),
+                    lang,
+                    show_passed: args.show_passed,
+                    scores: scores.as_ref(),
+                    evaluation: false,
+                })
+                .into_bytes()
+            }
+            ReportFormat::Xlsx => {
+                let book = report::xlsx::Book {
+                    reports,
+                    summary,
+                    facts: &facts,
+                    engine: run.engine(),
+                    lang,
+                };
+                match report::xlsx::render(&book) {
+                    Ok(bytes) => bytes,
+                    Err(error) => {
+                        eprintln!(
+                            "parkcheck: 无法生成工作簿：{error} / cannot make the workbook: {error}"
+                        );
+                        write_failed = true;
+                        continue;
+                    }
+                }
+            }
+            ReportFormat::Json => {
+                report::json::render(reports, summary, args.show_passed).into_bytes()
+            }
             ReportFormat::Human => {
                 let mut style = style(&args.look, profile_lang);
                 style.show_passed = args.show_passed;
                 if file.is_some() && args.look.color != Color::Always {
                     style.color = false;
                 }
-                report::human::render(reports, summary, style)
+                report::human::render(reports, summary, style).into_bytes()
             }
-            ReportFormat::Sarif => report::sarif::render(reports, summary, run.engine(), lang),
-            ReportFormat::Junit => report::junit::render(reports, summary, run.engine(), lang),
-            ReportFormat::Github => report::github::render(reports, summary, run.engine(), lang),
-            ReportFormat::Concise => report::concise::render(reports, summary, lang),
-            ReportFormat::Markdown => report::markdown::render(reports, summary, lang),
+            ReportFormat::Sarif => {
+                report::sarif::render(reports, summary, run.engine(), lang).into_bytes()
+            }
+            ReportFormat::Junit => {
+                report::junit::render(reports, summary, run.engine(), lang).into_bytes()
+            }
+            ReportFormat::Github => {
+                report::github::render(reports, summary, run.engine(), lang).into_bytes()
+            }
+            ReportFormat::Concise => report::concise::render(reports, summary, lang).into_bytes(),
+            ReportFormat::Markdown => report::markdown::render(reports, summary, lang).into_bytes(),
         };
         match file {
-            None => print_out(&out),
+            None => print_out(&String::from_utf8_lossy(&out)),
             Some(path) => {
-                if let Err(error) = parkcheck::output::write_atomic(path, out.as_bytes()) {
+                if let Err(error) = parkcheck::output::write_atomic(path, &out) {
                     eprintln!(
                         "parkcheck: 无法写入报告 {0}：{error} / cannot write the report {0}: {error}",
                         path.display()

@@ -120,6 +120,7 @@ impl Run {
         run.decisions = Decisions {
             waivers,
             baseline,
+            baseline_file: config.baseline.as_ref().map(|p| p.display().to_string()),
             today,
             own,
         };

@@ -8,6 +8,7 @@
 //! A run prints nothing, exits nothing and writes no file: front ends render its report
 //! (`crate::report`) and decide what to do with it.
 
+mod about;
 mod check;
 mod config;
 mod summary;
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub use about::{RulebookFacts, RunFacts};
 pub use check::{Input, Timings};
 pub use config::{ConfigError, RulesSource, RunConfig, io_report, load_engine, load_rules, unread};
 pub use summary::{FileResult, FileSummary, Summary};
@@ -203,6 +205,8 @@ struct Decisions {
     waivers: Vec<WaiverFile>,
     /// The baseline and the directory of its file (where its paths start).
     baseline: Option<(Baseline, PathBuf)>,
+    /// The baseline's file as given (for the reports that describe the run).
+    baseline_file: Option<String>,
     today: jiff::civil::Date,
     /// Files that are not submissions even inside a checked directory (the waiver and
     /// baseline files), canonical.
@@ -232,6 +236,7 @@ impl Run {
             decisions: Decisions {
                 waivers: Vec::new(),
                 baseline: None,
+                baseline_file: None,
                 today: jiff::civil::Date::constant(2000, 1, 1),
                 own: Vec::new(),
             },
