@@ -52,7 +52,7 @@ struct Builder<'a> {
     number_issues: Vec<NumberIssue>,
 }
 
-/// Parses YAML 1.2 (and so JSON) text into a spanned tree.
+/// Parses YAML 1.2 text into a spanned tree.
 ///
 /// # Errors
 /// See [`LoadErrorKind`].
@@ -274,13 +274,11 @@ impl Builder<'_> {
                     };
                     if let Some(first) = first {
                         let first_at = entries.get(first).map_or(0, |e| e.key_span.start);
-                        let first_line = text
-                            .get(..first_at)
-                            .map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count())
-                            + 1;
+                        let (first_line, first_column) = super::json::line_column(text, first_at);
                         return Err(LoadError::new(LoadErrorKind::DuplicateKey {
                             key: key.into(),
                             first_line,
+                            first_column,
                         })
                         .with_span(node.span));
                     }
@@ -408,7 +406,7 @@ impl Builder<'_> {
 
 /// Core-schema numbers: decimal, `0o` octal and `0x` hexadecimal integers; floats with an
 /// optional exponent; `.inf` and `.nan`. Returns `None` for anything else (a string).
-fn resolve_number(raw: &str) -> (Option<Value>, Option<NumberIssueKind>) {
+pub(super) fn resolve_number(raw: &str) -> (Option<Value>, Option<NumberIssueKind>) {
     let bytes = raw.as_bytes();
     let Some(&first) = bytes.first() else {
         return (None, None);
@@ -452,12 +450,23 @@ fn resolve_number(raw: &str) -> (Option<Value>, Option<NumberIssueKind>) {
     }
     if is_core_float(unsigned) {
         return match raw.parse::<f64>() {
+            // `1e-400`: not zero, but too small for a double, which would say 0.
+            Ok(f) if f == 0.0 && nonzero_mantissa(unsigned) => {
+                (Some(Value::Float(f)), Some(NumberIssueKind::OutOfRange))
+            }
             Ok(f) if f.is_finite() => (Some(Value::Float(f)), None),
             Ok(f) => (Some(Value::Float(f)), Some(NumberIssueKind::OutOfRange)),
             Err(_) => (None, None),
         };
     }
     (None, None)
+}
+
+/// Whether a float's digits before its exponent are not all zero.
+fn nonzero_mantissa(s: &str) -> bool {
+    s.bytes()
+        .take_while(|&b| b != b'e' && b != b'E')
+        .any(|b| matches!(b, b'1'..=b'9'))
 }
 
 fn radix(digits: &str, radix: u32) -> (Option<Value>, Option<NumberIssueKind>) {

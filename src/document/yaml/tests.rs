@@ -103,7 +103,7 @@ fn odd_numbers_are_reported() {
 fn duplicate_keys_are_errors() {
     let err = load_err("park:\n  name: a\n  name: b\n");
     assert!(
-        matches!(err.kind(), LoadErrorKind::DuplicateKey { key, first_line: 2 } if key == "name")
+        matches!(err.kind(), LoadErrorKind::DuplicateKey { key, first_line: 2, first_column: 3 } if key == "name")
     );
     assert_eq!(err.span(), Some(Span::new(18, 22)));
     // Large mappings use the hash index.
