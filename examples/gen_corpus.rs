@@ -1143,7 +1143,9 @@ fn tenant(
 
     // A unique name in the park: prefix + word + line + legal form.
     let town = town_short(plan.town);
+    let mut attempts = 0usize;
     let name = loop {
+        attempts += 1;
         let prefix = match rng.range(0, 9) {
             0..=3 => format!("{}市{town}", county.short).replace("嘉兴市", "嘉兴"),
             4..=6 => county.short.to_string(),
@@ -1155,7 +1157,12 @@ fn tenant(
         } else {
             "有限公司"
         };
-        let n = format!("{prefix}{}{line}{form}", rng.pick(WORDS));
+        // A park of thousands of tenants runs out of combinations: number the rest.
+        let n = if attempts > 50 {
+            format!("{prefix}{}{line}第{}{form}", rng.pick(WORDS), names.len())
+        } else {
+            format!("{prefix}{}{line}{form}", rng.pick(WORDS))
+        };
         if names.insert(n.clone()) {
             break n;
         }
