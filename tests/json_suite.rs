@@ -149,3 +149,73 @@ fn json_test_suite() {
         differ.join("\n")
     );
 }
+
+/// Issue 18's export: a clean submission written as Python's `json.dumps` writes it by default
+/// (every character outside ASCII escaped, 𠮷 as the surrogate pair `\ud842\udfb7`) checks clean,
+/// with every rule, minified or not, and so does the same text in a YAML file.
+#[test]
+fn an_ascii_escaped_export_checks_clean() {
+    let path = "fixtures/examples/xiuzhou-digital-service-park.yaml";
+    let bytes = std::fs::read(root().join(path)).unwrap();
+    let limits = parkcheck::document::Limits::default();
+    let mut tree = load_bytes(path, bytes, Syntax::Yaml, &limits)
+        .unwrap()
+        .root
+        .to_json();
+    tree["tenants"][0]["name"] = "𠮷野家（桐乡）餐饮有限公司".into();
+    let escape = |text: String| -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+        }
+        out
+    };
+    let pretty = escape(serde_json::to_string_pretty(&tree).unwrap());
+    assert!(
+        pretty.contains(r#""\ud842\udfb7\u91ce\u5bb6"#),
+        "{}",
+        &pretty[..300]
+    );
+    let minified = escape(serde_json::to_string(&tree).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("export.json", &pretty),
+        ("export.min.json", &minified),
+        ("export.yaml", &pretty),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let doc = load_bytes(
+            name,
+            text.clone().into_bytes(),
+            Syntax::of_name(name),
+            &limits,
+        )
+        .unwrap_or_else(|u| panic!("{name}: {:?}", u.error));
+        assert_eq!(
+            doc.root
+                .pointer(&parkcheck::document::Pointer::parse("/tenants/0/name").unwrap())
+                .unwrap()
+                .value,
+            parkcheck::document::Value::Str("𠮷野家（桐乡）餐饮有限公司".into())
+        );
+    }
+    // One run each: the three are the same park, which the cross-document rules would flag.
+    for name in ["export.json", "export.min.json", "export.yaml"] {
+        let output = common::parkcheck()
+            .arg("check")
+            .arg("--format")
+            .arg("json")
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{name}: {report:#}");
+        assert_eq!(report["summary"]["files_clean"], 1, "{name}: {report:#}");
+    }
+}
