@@ -1,10 +1,11 @@
 //! Benchmark corpus generator: a tree of realistic, valid `parkcheck/v1` annual submissions.
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- --parks 200 --tenants 150 --out DIR [--seed N] [--json-share 0.0]
+//! cargo run --release --example gen_corpus -- --parks 200 --tenants 150 --out DIR [--seed N] [--json-share 0.0] [--minify]
 //! ```
 //!
-//! Writes `DIR/parks/<county>/<park-slug>.yaml` (or `.json` for a `--json-share` fraction of the parks),
+//! Writes `DIR/parks/<county>/<park-slug>.yaml` (or `.json` for a `--json-share` fraction of the parks,
+//! pretty-printed, or on one line with `--minify`; `--json-share 1.0` is the JSON form of the same corpus),
 //! one annual submission (`as_of: 2025-12-31`) per park with `--tenants` enterprises each, and
 //! `DIR/CORPUS.txt` (the parameters, file count and size) last, so an interrupted run is recognisable.
 //! The output is a pure function of the arguments (own splitmix64 PRNG, no clock, no hash-map order).
@@ -37,16 +38,21 @@ struct Args {
     out: PathBuf,
     seed: u64,
     json_share: f64,
+    minify: bool,
+    yaml_flow: bool,
     force: bool,
 }
 
 const USAGE: &str =
-    "usage: gen_corpus --parks N --tenants N --out DIR [--seed N] [--json-share F] [--force]
+    "usage: gen_corpus --parks N --tenants N --out DIR [--seed N] [--json-share F] [--minify] [--yaml-flow] [--force]
   --parks N        number of park submissions (default 200)
   --tenants N      tenants per park (default 150)
   --out DIR        output directory; files go to DIR/parks/<county>/<slug>.yaml|json
   --seed N         PRNG seed (default 20251231); the same arguments give byte-identical files
-  --json-share F   fraction 0.0-1.0 of the parks written as JSON instead of YAML (default 0.0)
+  --json-share F   fraction 0.0-1.0 of the parks written as JSON instead of YAML (default 0.0); the
+                   same parks either way (1.0 is the JSON form of the YAML corpus)
+  --minify         write the JSON on one line, without whitespace (as APIs and exporters do)
+  --yaml-flow      write the YAML as one flow mapping on one line ({format: parkcheck/v1, …})
   --force          replace an existing DIR/parks";
 
 fn parse_args() -> Result<Args, String> {
@@ -56,6 +62,8 @@ fn parse_args() -> Result<Args, String> {
         out: PathBuf::new(),
         seed: 20_251_231,
         json_share: 0.0,
+        minify: false,
+        yaml_flow: false,
         force: false,
     };
     let mut out = None;
@@ -71,6 +79,14 @@ fn parse_args() -> Result<Args, String> {
         }
         if key == "--force" {
             args.force = true;
+            continue;
+        }
+        if key == "--minify" {
+            args.minify = true;
+            continue;
+        }
+        if key == "--yaml-flow" {
+            args.yaml_flow = true;
             continue;
         }
         let value = match inline {
@@ -586,6 +602,53 @@ fn yaml_seq(out: &mut String, items: &[V], ind: usize) {
     }
 }
 
+/// On one line: JSON without any whitespace (what an API or an exporter writes), or with
+/// `yaml` a YAML flow mapping (`{kind: annual, tenants: [{name: …}, …]}`, keys plain, text
+/// double-quoted as in JSON).
+fn compact(out: &mut String, v: &V, yaml: bool) {
+    let sep = if yaml { ", " } else { "," };
+    match v {
+        V::Map(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().filter(|(k, _)| *k != "#").enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                if yaml {
+                    out.push_str(k);
+                    out.push_str(": ");
+                } else {
+                    quoted(out, k);
+                    out.push(':');
+                }
+                compact(out, v, yaml);
+            }
+            out.push('}');
+        }
+        V::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                compact(out, item, yaml);
+            }
+            out.push(']');
+        }
+        V::Flow(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                quoted(out, item);
+            }
+            out.push(']');
+        }
+        scalar => json_value(out, scalar, 0),
+    }
+}
+
 fn json_value(out: &mut String, v: &V, ind: usize) {
     match v {
         V::Map(m) => {
@@ -1085,7 +1148,9 @@ fn tenant(
 
     // A unique name in the park: prefix + word + line + legal form.
     let town = town_short(plan.town);
+    let mut attempts = 0usize;
     let name = loop {
+        attempts += 1;
         let prefix = match rng.range(0, 9) {
             0..=3 => format!("{}市{town}", county.short).replace("嘉兴市", "嘉兴"),
             4..=6 => county.short.to_string(),
@@ -1097,7 +1162,12 @@ fn tenant(
         } else {
             "有限公司"
         };
-        let n = format!("{prefix}{}{line}{form}", rng.pick(WORDS));
+        // A park of thousands of tenants runs out of combinations: number the rest.
+        let n = if attempts > 50 {
+            format!("{prefix}{}{line}第{}{form}", rng.pick(WORDS), names.len())
+        } else {
+            format!("{prefix}{}{line}{form}", rng.pick(WORDS))
+        };
         if names.insert(n.clone()) {
             break n;
         }
@@ -2063,13 +2133,20 @@ fn run(args: &Args) -> Result<(), String> {
         }
         let mut text = String::with_capacity(64 * 1024 + args.tenants * 420);
         let path: PathBuf = if as_json {
-            json_value(&mut text, &p.doc, 0);
+            if args.minify {
+                compact(&mut text, &p.doc, false);
+            } else {
+                json_value(&mut text, &p.doc, 0);
+            }
             text.push('\n');
             json_files += 1;
             json_bytes += text.len() as u64;
             dir.join(format!("{}.json", p.slug))
         } else {
-            if let V::Map(m) = &p.doc {
+            if args.yaml_flow {
+                compact(&mut text, &p.doc, true);
+                text.push('\n');
+            } else if let V::Map(m) = &p.doc {
                 yaml_map(&mut text, m, 0);
             }
             yaml_files += 1;
@@ -2083,8 +2160,17 @@ fn run(args: &Args) -> Result<(), String> {
     }
 
     let summary = format!(
-        "parks {} tenants/park {} seed {} json-share {}\nfiles {files} (yaml {yaml_files}, json {json_files})\nbytes {bytes} (yaml {yaml_bytes}, json {json_bytes})\ntenants {tenants_total}\n",
-        args.parks, args.tenants, args.seed, args.json_share
+        "parks {} tenants/park {} seed {} json-share {}{}\nfiles {files} (yaml {yaml_files}, json {json_files})\nbytes {bytes} (yaml {yaml_bytes}, json {json_bytes})\ntenants {tenants_total}\n",
+        args.parks,
+        args.tenants,
+        args.seed,
+        args.json_share,
+        match (args.minify, args.yaml_flow) {
+            (true, true) => " minify yaml-flow",
+            (true, false) => " minify",
+            (false, true) => " yaml-flow",
+            (false, false) => "",
+        }
     );
     fs::write(&manifest, &summary).map_err(|e| format!("{}: {e}", manifest.display()))?;
     println!(

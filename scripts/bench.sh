@@ -11,6 +11,14 @@
 # See benches/README.md.
 # Environment: BENCH_RUNS (default 10), BENCH_WARMUP (default 2), BENCH_SEED (default 20251231),
 # BENCH_JSON_SHARE (fraction of the parks written as JSON, default 0.0; part of the corpus name when set).
+#
+#   BENCH_JSON=1 bash scripts/bench.sh [PARKS] [TENANTS]
+#
+# compares instead the YAML, JSON and minified JSON forms of the same corpus (the same parks,
+# written three ways): loading alone on one thread (examples/load_only.rs, MB/s), whole checks run
+# in turn (YAML, JSON, minified JSON, BENCH_RUNS rounds) with the medians of the per-round ratios
+# to YAML, peak memory of each, and the one-line inputs of the hostile corpus in the release build
+# (one park of 20 000 tenants as minified JSON and as a YAML flow mapping, against the 2 s bound).
 set -euo pipefail
 
 PARKS=${1:-200}
@@ -61,6 +69,89 @@ cargo build --release --quiet --bins --examples
 
 # --- corpus ----------------------------------------------------------------------------------------
 # CORPUS.txt is written last by the generator: without it the directory is incomplete or foreign.
+# gen DIR ARGS...: generates DIR unless a complete one made with the same arguments is there.
+gen() {
+  local dir=$1
+  shift
+  local want="--parks $PARKS --tenants $TENANTS --seed $SEED --json-share $*"
+  if [[ -f $dir/CORPUS.txt && -f $dir/ARGS.txt ]] && [[ $(cat "$dir/ARGS.txt") == "$want" ]]; then
+    say "corpus $dir already there"
+  else
+    say "generating $dir"
+    rm -f "$dir/ARGS.txt"
+    "$GEN" --parks "$PARKS" --tenants "$TENANTS" --seed "$SEED" --out "$dir" --force --json-share "$@" >&2
+    echo "$want" >"$dir/ARGS.txt"
+  fi
+}
+
+if [[ ${BENCH_JSON:-0} == 1 ]]; then
+  median_of() { sort -n | awk '{a[NR] = $1} END {printf "%.4f", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+  yaml_dir="target/bench-corpus-${PARKS}x${TENANTS}-form-yaml"
+  json_dir="target/bench-corpus-${PARKS}x${TENANTS}-form-json"
+  min_dir="target/bench-corpus-${PARKS}x${TENANTS}-form-json-min"
+  gen "$yaml_dir" 0.0
+  gen "$json_dir" 1.0
+  gen "$min_dir" 1.0 --minify
+  size() { find "$1/parks" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1e6}'; }
+
+  say "loading alone, one thread (examples/load_only.rs, $RUNS rounds)"
+  load_lines=()
+  for dir in "$yaml_dir" "$json_dir" "$min_dir"; do
+    out=$(target/release/examples/load_only --rounds "$RUNS" "$dir")
+    echo "$out" >&2
+    load_lines+=("$(basename "$dir"): $(echo "$out" | sed -n 's/^ *parkcheck spanned tree *//p')")
+    serde=$(echo "$out" | sed -n 's/^ *serde_json IgnoredAny *//p')
+    [[ -n $serde ]] && load_lines+=("    serde_json IgnoredAny (validation only): $serde")
+    value=$(echo "$out" | sed -n 's/^ *serde_json Value *//p')
+    [[ -n $value ]] && load_lines+=("    serde_json Value (its own tree, no spans): $value")
+  done
+
+  say "whole checks in turn: YAML, JSON, minified JSON ($WARMUP warm-up, $RUNS rounds)"
+  run_ns() { local t0 t1; t0=$(date +%s%N); "$BIN" check --format json "$1/" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $((t1 - t0)); }
+  for ((i = 0; i < WARMUP; i++)); do run_ns "$yaml_dir" >/dev/null; run_ns "$json_dir" >/dev/null; run_ns "$min_dir" >/dev/null; done
+  ty=() tj=() tm=() rj=() rm=()
+  for ((i = 0; i < RUNS; i++)); do
+    y=$(run_ns "$yaml_dir") j=$(run_ns "$json_dir") m=$(run_ns "$min_dir")
+    ty+=("$y") tj+=("$j") tm+=("$m")
+    rj+=("$(awk -v a="$j" -v b="$y" 'BEGIN {printf "%.4f", a / b}')")
+    rm+=("$(awk -v a="$m" -v b="$y" 'BEGIN {printf "%.4f", a / b}')")
+    echo "round $i: yaml $((y / 1000000)) ms, json $((j / 1000000)) ms, minified $((m / 1000000)) ms" >&2
+  done
+  ms_of() { printf '%s\n' "$@" | median_of | awk '{printf "%.1f", $1 / 1e6}'; }
+  ratio_of() { printf '%s\n' "$@" | median_of | awk '{printf "%.2f", $1}'; }
+  range_of() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f–%.2f", lo, hi}'; }
+
+  say "peak memory (GNU time -v)"
+  rss() { /usr/bin/time -v "$BIN" check --format json "$1/" 2>&1 >/dev/null | grep 'Maximum resident' | grep -o '[0-9]*$' | awk '{printf "%.1f", $1 / 1024}'; }
+  rss_y=$(rss "$yaml_dir") rss_j=$(rss "$json_dir") rss_m=$(rss "$min_dir")
+
+  say "one-line inputs: one park of 20 000 tenants, minified JSON and a YAML flow mapping"
+  one_json="target/bench-oneline-20000-json"
+  one_yaml="target/bench-oneline-20000-yaml"
+  (PARKS=1 TENANTS=20000; gen "$one_json" 1.0 --minify; gen "$one_yaml" 0.0 --yaml-flow)
+  one_lines=()
+  for dir in "$one_json" "$one_yaml"; do
+    times=()
+    for ((i = 0; i < 5; i++)); do times+=("$(run_ns "$dir")"); done
+    med=$(ms_of "${times[@]}")
+    one_lines+=("$(basename "$dir"): $(size "$dir") MB on one line, check median $med ms of 5  bound 2 s: $(awk -v t="$med" 'BEGIN {print (t < 2000) ? "ok" : "OVER"}')")
+  done
+
+  rev=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+  dirty=$(git status --porcelain -- src Cargo.toml Cargo.lock rules schemas 2>/dev/null | grep -q . && echo ' + uncommitted changes' || true)
+  echo
+  echo "parkcheck JSON/YAML benchmark  $(date -u +%Y-%m-%d)  commit $rev$dirty"
+  echo "machine     $(nproc) CPU(s); load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+  echo "corpora     $PARKS parks x $TENANTS tenants: YAML $(size "$yaml_dir") MB, JSON $(size "$json_dir") MB, minified JSON $(size "$min_dir") MB"
+  echo "load only   (one thread, median of $RUNS rounds; target for JSON >= 150 MB/s)"
+  printf '              %s\n' "${load_lines[@]}"
+  echo "check       medians of $RUNS rounds run in turn: YAML $(ms_of "${ty[@]}") ms, JSON $(ms_of "${tj[@]}") ms, minified JSON $(ms_of "${tm[@]}") ms"
+  echo "            JSON / YAML = $(ratio_of "${rj[@]}") (range $(range_of "${rj[@]}")), minified / YAML = $(ratio_of "${rm[@]}") (range $(range_of "${rm[@]}"))  target <= 0.6: $(awk -v r="$(ratio_of "${rj[@]}")" 'BEGIN {print (r <= 0.6) ? "ok" : "OVER"}')"
+  echo "peak RSS    YAML $rss_y MiB, JSON $rss_j MiB, minified JSON $rss_m MiB"
+  printf 'one line    %s\n' "${one_lines[@]}"
+  exit 0
+fi
+
 if [[ -f $CORPUS/CORPUS.txt ]] && grep -q "^parks $PARKS tenants/park $TENANTS seed $SEED " "$CORPUS/CORPUS.txt"; then
   say "corpus $CORPUS already there"
 else

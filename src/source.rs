@@ -3,8 +3,16 @@
 //! Spans are byte offsets into the decoded UTF-8 text (what `miette` wants); line and
 //! column are computed on demand, both 1-based, the column counted in characters so that
 //! a Chinese value is located the way an editor shows it.
+//!
+//! A lookup costs a binary search for the line and at most [`BLOCK`] bytes of counting for
+//! the column, whatever the length of the line: a minified JSON file is one line of several
+//! megabytes, and its findings (and the places of every tenant, for the cross-document rules)
+//! used to count characters from the start of that line, once each (quadratic).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// Bytes per checkpoint of the character index of long lines.
+const BLOCK: usize = 256;
 
 /// A half-open byte range `[start, end)` in a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -54,6 +62,10 @@ pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
     line_starts: Arc<[usize]>,
+    /// The number of characters before each multiple of [`BLOCK`] bytes, built the first time a
+    /// column is asked for further than [`BLOCK`] bytes from the start of its line (never, for
+    /// files of short lines).
+    chars_before: Arc<OnceLock<Box<[usize]>>>,
 }
 
 impl SourceFile {
@@ -67,6 +79,7 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            chars_before: Arc::default(),
         }
     }
 
@@ -108,21 +121,53 @@ impl SourceFile {
     }
 
     /// Line and column of a byte offset (clamped to the text, rounded down to a character).
+    ///
+    /// O(log n): a binary search for the line, then the characters between the line's start
+    /// and the offset, counted directly when they are at most [`BLOCK`] bytes apart and
+    /// otherwise as the difference of two counts from the start of the text, each a checkpoint
+    /// of the index plus at most [`BLOCK`] bytes.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_index = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_index = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
-        let column = self.text.get(line_start..).map_or(0, |rest| {
-            rest.char_indices()
-                .take_while(|&(i, _)| i < offset - line_start)
-                .count()
-        });
+        let bytes = self.text.as_bytes();
+        let column = if offset - line_start <= BLOCK {
+            chars_in(bytes.get(line_start..offset).unwrap_or_default())
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start)
+        };
         LineCol {
             line: line_index + 1,
             column: column + 1,
         }
     }
+
+    /// The number of characters before `offset`, a character boundary (or the text's end).
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let index = self.chars_before.get_or_init(|| {
+            let mut count = 0;
+            let mut index = Vec::with_capacity(bytes.len() / BLOCK + 1);
+            for block in bytes.chunks(BLOCK) {
+                index.push(count);
+                count += chars_in(block);
+            }
+            index.into_boxed_slice()
+        });
+        let block = offset / BLOCK;
+        let from = block * BLOCK;
+        index.get(block).copied().unwrap_or_else(|| chars_in(bytes))
+            + chars_in(bytes.get(from..offset).unwrap_or_default())
+    }
+}
+
+/// The number of characters that start in `bytes`: every byte but UTF-8 continuation bytes.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// The offsets just after each `\n` (SIMD search: the byte-by-byte filter it replaces cost
@@ -215,6 +260,30 @@ mod tests {
         assert_eq!(file.line_col(offset), LineCol { line: 2, column: 9 });
         let offset = file.text().find("濮院").unwrap();
         assert_eq!(file.line_col(offset), LineCol { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn columns_on_a_long_line_match_counting_from_its_start() {
+        // A minified file: one line of many blocks, with characters of 1 to 4 bytes
+        // straddling the block boundaries, and a second line.
+        let mut text = String::new();
+        for i in 0..2_000 {
+            text.push_str(["a", "é", "濮", "𠮷"][i % 4]);
+            if i % 7 == 0 {
+                text.push_str("\"k\": ");
+            }
+        }
+        text.push('\n');
+        text.push_str(&"院x".repeat(300));
+        let file = SourceFile::new("t.json", text.as_str());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text.get(..offset).unwrap().rfind('\n').map_or(0, |i| i + 1);
+            let expected = LineCol {
+                line: text.get(..offset).unwrap().matches('\n').count() + 1,
+                column: text.get(line_start..offset).unwrap().chars().count() + 1,
+            };
+            assert_eq!(file.line_col(offset), expected, "at {offset}");
+        }
     }
 
     #[test]

@@ -51,6 +51,8 @@ struct Case {
     exit: i32,
     expect: Vec<Expected>,
     alone: bool,
+    /// A bound on the run's wall time, tighter than [`TIME_LIMIT`].
+    seconds: Option<f64>,
 }
 
 struct Expected {
@@ -99,12 +101,18 @@ fn cases(dir: &Path) -> Vec<Case> {
                 })
                 .collect();
             let alone = matches!(item.get("alone").map(|n| &n.value), Some(Value::Bool(true)));
+            let seconds = match item.get("seconds").map(|n| &n.value) {
+                Some(Value::Int(s)) => Some(*s as f64),
+                Some(Value::Float(s)) => Some(*s),
+                _ => None,
+            };
             Case {
                 name,
                 path,
                 exit,
                 expect,
                 alone,
+                seconds,
             }
         })
         .collect()
@@ -161,6 +169,18 @@ fn generate(kind: &str, dir: &Path) -> PathBuf {
             write("long-line.yaml", text.as_bytes())
         }
         "tenants-200k" => write("tenants.yaml", tenants(200_000).as_bytes()),
+        "tenants-20k-minified-json" => {
+            let json = serde_json::to_string(&tenants_tree(20_000)).unwrap();
+            assert!(!json.contains('\n'));
+            write("tenants-minified.json", json.as_bytes())
+        }
+        "tenants-20k-flow-yaml" => {
+            let mut yaml = String::new();
+            flow(&mut yaml, &tenants_tree(20_000));
+            assert!(!yaml.contains('\n'));
+            yaml.push('\n');
+            write("tenants-flow.yaml", yaml.as_bytes())
+        }
         "inner-list-20k" => {
             let base = std::fs::read_to_string(
                 root().join("fixtures/rules/UP-001/fail-ground-and-upper.yaml"),
@@ -222,6 +242,47 @@ fn tenants(count: usize) -> String {
         base.get(..start).unwrap(),
         base.get(end..).unwrap()
     )
+}
+
+/// The submission of [`tenants`] as a JSON value (read with the checker's own loader).
+fn tenants_tree(count: usize) -> Json {
+    let doc = load_bytes(
+        "tenants.yaml",
+        tenants(count).into_bytes(),
+        Syntax::Yaml,
+        &Limits::default(),
+    )
+    .unwrap_or_else(|u| panic!("{:?}", u.error));
+    doc.root.to_json()
+}
+
+/// A YAML flow collection on one line: `{key: "text", list: [1, 2]}`.
+fn flow(out: &mut String, value: &Json) {
+    match value {
+        Json::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(": ");
+                flow(out, v);
+            }
+            out.push('}');
+        }
+        Json::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                flow(out, v);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&serde_json::to_string(other).unwrap()),
+    }
 }
 
 /// A valid unified social credit code (GB 32100-2015) numbered `n`, its organisation code
@@ -334,12 +395,22 @@ fn hostile_inputs_end_as_declared() {
     let cases = cases(dir.path());
     let mut failures = Vec::new();
     for case in &cases {
+        let started = std::time::Instant::now();
         let output = limited(&[
             "check".as_ref(),
             "--format".as_ref(),
             "json".as_ref(),
             case.path.as_os_str(),
         ]);
+        let took = started.elapsed().as_secs_f64();
+        if let Some(bound) = case.seconds {
+            if took > bound {
+                failures.push(format!(
+                    "{}: took {took:.1} s, the bound is {bound} s",
+                    case.name
+                ));
+            }
+        }
         let code = exit_code(&case.name, &output);
         assert_no_panic(&case.name, &output);
         let report: Json = serde_json::from_slice(&output.stdout)

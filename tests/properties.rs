@@ -73,6 +73,15 @@ fn scalar() -> impl Strategy<Value = Json> {
             Just("\"quoted\" 'and' \\ back".to_owned()),
             Just("line\nbreak\ttab".to_owned()),
             Just("*alias &anchor !!tag".to_owned()),
+            // Beyond the Basic Multilingual Plane: a rare CJK character (Extension B) in a
+            // name, emoji in free text; escaped as surrogate pairs when the encoding is ASCII.
+            Just("𠮷野家（桐乡）餐饮有限公司".to_owned()),
+            Just("好评😀👍🏻".to_owned()),
+            // Characters JSON must escape, and escapes' look-alikes.
+            Just("nul\u{0}soh\u{1}del\u{7f}".to_owned()),
+            Just("\\ud842\\udfb7 not an escape".to_owned()),
+            Just("/ \\/ \u{8}\u{c}\r".to_owned()),
+            "[\u{20000}-\u{2a6df}😀-🙏a-z]{1,6}",
             "[a-z0-9 :_-]{0,12}",
             "[\u{4e00}-\u{9fa5}]{1,8}",
         ]
@@ -180,69 +189,121 @@ fn apply(doc: &mut Json, edit: Edit) {
     }
 }
 
+/// How a generated submission is written out.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    /// Every character outside ASCII escaped, as Python's `json.dumps` writes by default:
+    /// `\u4e2d`, and a character beyond the Basic Multilingual Plane as a surrogate pair
+    /// (`\ud842\udfb7`). In YAML, for the double-quoted strings.
+    ascii: bool,
+    /// JSON on one line, without whitespace.
+    minified: bool,
+}
+
+/// `text` with every character outside ASCII written as `\uXXXX` escapes (UTF-16 code units).
+/// Applied to JSON text, whose characters outside ASCII are all inside strings.
+fn ascii_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out
+}
+
+fn json(value: &Json, style: Style) -> String {
+    let text = if style.minified {
+        serde_json::to_string(value).unwrap()
+    } else {
+        serde_json::to_string_pretty(value).unwrap()
+    };
+    if style.ascii {
+        ascii_escaped(&text)
+    } else {
+        text
+    }
+}
+
 /// Block-style YAML 1.2 for a JSON value: strings plain when they read back as the same string,
-/// otherwise double-quoted (a JSON string is a valid YAML double-quoted scalar).
-fn yaml(value: &Json) -> String {
+/// otherwise double-quoted (a JSON string is a valid YAML double-quoted scalar, its escaped
+/// surrogate pairs included).
+fn yaml(value: &Json, style: Style) -> String {
     let mut out = String::new();
     match value {
-        Json::Object(map) if !map.is_empty() => block(&mut out, value, 0),
-        Json::Array(items) if !items.is_empty() => block(&mut out, value, 0),
+        Json::Object(map) if !map.is_empty() => block(&mut out, value, 0, style),
+        Json::Array(items) if !items.is_empty() => block(&mut out, value, 0, style),
         other => {
-            out.push_str(&inline(other));
+            out.push_str(&inline(other, style));
             out.push('\n');
         }
     }
     out
 }
 
-fn block(out: &mut String, value: &Json, indent: usize) {
+fn block(out: &mut String, value: &Json, indent: usize, style: Style) {
     let pad = " ".repeat(indent);
     match value {
         Json::Object(map) => {
             for (k, v) in map {
-                let _ = write!(out, "{pad}{}:", key(k));
-                nested(out, v, indent);
+                let _ = write!(out, "{pad}{}:", key(k, style));
+                nested(out, v, indent, style);
             }
         }
         Json::Array(items) => {
             for v in items {
                 let _ = write!(out, "{pad}-");
-                nested(out, v, indent);
+                nested(out, v, indent, style);
             }
         }
         _ => {}
     }
 }
 
-fn nested(out: &mut String, value: &Json, indent: usize) {
+fn nested(out: &mut String, value: &Json, indent: usize, style: Style) {
     match value {
         Json::Object(m) if !m.is_empty() => {
             out.push('\n');
-            block(out, value, indent + 2);
+            block(out, value, indent + 2, style);
         }
         Json::Array(a) if !a.is_empty() => {
             out.push('\n');
-            block(out, value, indent + 2);
+            block(out, value, indent + 2, style);
         }
         other => {
             out.push(' ');
-            out.push_str(&inline(other));
+            out.push_str(&inline(other, style));
             out.push('\n');
         }
     }
 }
 
-fn key(k: &str) -> String {
-    if plain_ok(k) {
-        k.to_owned()
+fn quoted(s: &str, style: Style) -> String {
+    let text = serde_json::to_string(s).unwrap();
+    if style.ascii {
+        ascii_escaped(&text)
     } else {
-        serde_json::to_string(k).unwrap()
+        text
     }
 }
 
-fn inline(value: &Json) -> String {
+fn key(k: &str, style: Style) -> String {
+    if plain_ok(k) {
+        k.to_owned()
+    } else {
+        quoted(k, style)
+    }
+}
+
+fn inline(value: &Json, style: Style) -> String {
     match value {
         Json::String(s) if plain_ok(s) => s.clone(),
+        Json::String(s) => quoted(s, style),
         Json::Object(_) => "{}".to_owned(),
         Json::Array(_) => "[]".to_owned(),
         other => serde_json::to_string(other).unwrap(),
@@ -339,12 +400,17 @@ proptest! {
     })]
 
     #[test]
-    fn findings_point_inside_and_encodings_agree(submission in submission()) {
-        let json_text = serde_json::to_string_pretty(&submission).unwrap();
-        let yaml_text = yaml(&submission);
+    fn findings_point_inside_and_encodings_agree(
+        submission in submission(),
+        ascii in any::<bool>(),
+        minified in any::<bool>(),
+    ) {
+        let style = Style { ascii, minified };
+        let json_text = json(&submission, style);
+        let yaml_text = yaml(&submission, style);
         let (json_doc, json_report) = check("s.json", &json_text, true);
         let (yaml_doc, yaml_report) = check("s.yaml", &yaml_text, false);
-        let json_doc = json_doc.ok_or_else(|| TestCaseError::fail(format!("JSON did not load: {:?}", json_report.findings)))?;
+        let json_doc = json_doc.ok_or_else(|| TestCaseError::fail(format!("JSON did not load: {:?}\n{json_text}", json_report.findings)))?;
         let yaml_doc = yaml_doc.ok_or_else(|| TestCaseError::fail(format!("YAML did not load: {:?}\n{yaml_text}", yaml_report.findings)))?;
         prop_assert_eq!(json_doc.root.to_json(), yaml_doc.root.to_json(), "the YAML reads back differently:\n{}", yaml_text);
         assert_located(&json_doc, &json_report)?;

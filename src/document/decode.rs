@@ -25,6 +25,15 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (LoadError, String)> {
         .with_span(Span::empty(0));
         return Err((error, lossy));
     }
+    if let Some(which) = utf16_without_bom(&bytes) {
+        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+        let error = LoadError::new(LoadErrorKind::Encoding {
+            detected: Some(format!("{which} (without a byte-order mark)")),
+            offset: 0,
+        })
+        .with_span(Span::empty(0));
+        return Err((error, lossy));
+    }
     let bytes = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -41,6 +50,31 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (LoadError, String)> {
                 .with_span(Span::empty(offset));
             Err((error, lossy))
         }
+    }
+}
+
+/// UTF-16 without a byte-order mark, by its look: text that starts with ASCII characters has a
+/// NUL in every other byte, from the first character on, which a UTF-8 file never has. Valid UTF-8 all
+/// the same when the text is all ASCII, so this is checked first.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let head = bytes.get(..bytes.len().min(64) & !1)?;
+    let pairs = head.len() / 2;
+    if pairs == 0 {
+        return None;
+    }
+    let (even, odd) = head
+        .chunks_exact(2)
+        .fold((0, 0), |(even, odd), pair| match pair {
+            [a, b] => (even + usize::from(*a == 0), odd + usize::from(*b == 0)),
+            _ => (even, odd),
+        });
+    let first = head.get(..2)?;
+    if even == 0 && odd * 2 >= pairs && first.get(1) == Some(&0) {
+        Some("UTF-16LE")
+    } else if odd == 0 && even * 2 >= pairs && first.first() == Some(&0) {
+        Some("UTF-16BE")
+    } else {
+        None
     }
 }
 
@@ -80,6 +114,22 @@ mod tests {
         assert!(
             matches!(err.kind(), LoadErrorKind::Encoding { detected: Some(d), .. } if d == "UTF-16LE")
         );
+    }
+
+    #[test]
+    fn utf16_without_bom_is_named() {
+        for (bytes, which) in [
+            (&b"{\x00\"\x00a\x00\"\x00"[..], "UTF-16LE"),
+            (&b"\x00{\x00\"\x00\xe9\x00\"\x00}"[..], "UTF-16BE"),
+        ] {
+            let (err, _) = decode(bytes.to_vec()).unwrap_err();
+            assert!(
+                matches!(err.kind(), LoadErrorKind::Encoding { detected: Some(d), .. } if d.starts_with(which)),
+                "{err:?}"
+            );
+        }
+        // One NUL in a UTF-8 file is a NUL (reported by the parser), not UTF-16.
+        assert!(decode(b"a: \x00\n".to_vec()).is_ok());
     }
 
     #[test]

@@ -29,10 +29,19 @@ pub enum LoadErrorKind {
     },
     /// The file holds no document at all (empty, or only comments).
     Empty,
-    /// A YAML or JSON syntax error.
+    /// A YAML syntax error, in the parser's words.
     Syntax { message: String },
-    /// A key appears twice in one mapping.
-    DuplicateKey { key: String, first_line: usize },
+    /// A JSON syntax error (the JSON loader's own, with a Chinese and an English explanation).
+    JsonSyntax(JsonError),
+    /// Half of a UTF-16 surrogate pair escaped alone (`\uD800` without its low half, or a low
+    /// half first): it stands for no character, so no text can hold it.
+    LoneSurrogate { escape: String },
+    /// A key appears twice in one mapping (the error's span is the second; this names the first).
+    DuplicateKey {
+        key: String,
+        first_line: usize,
+        first_column: usize,
+    },
     /// More than one YAML document in the file.
     MultipleDocuments,
     /// Nested deeper than the limit.
@@ -127,9 +136,24 @@ impl LoadError {
                 },
                 format!("syntax error: {message}"),
             ),
-            K::DuplicateKey { key, first_line } => Text::new(
-                format!("键「{key}」重复（第 {first_line} 行已出现）"),
-                format!("duplicate key `{key}` (first on line {first_line})"),
+            K::DuplicateKey {
+                key,
+                first_line,
+                first_column,
+            } => Text::new(
+                format!("键「{key}」重复（第 {first_line} 行第 {first_column} 列已出现）"),
+                format!(
+                    "duplicate key `{key}` (first on line {first_line}, column {first_column})"
+                ),
+            ),
+            K::JsonSyntax(error) => error.message(),
+            K::LoneSurrogate { escape } => Text::new(
+                format!(
+                    "双引号内的 Unicode 转义 {escape} 是 UTF-16 代理对的一半，缺少与之配对的另一半，不表示任何字符"
+                ),
+                format!(
+                    "the Unicode escape {escape} is half of a UTF-16 surrogate pair without its other half: it stands for no character"
+                ),
             ),
             K::MultipleDocuments => Text::new(
                 "一个文件只能包含一份 YAML 文档（一份申报），这里有多份（以 `---` 分隔）",
@@ -187,6 +211,11 @@ impl LoadError {
                 "不要用锚点和别名（& 和 *）重复大量数据；请直接写出字段",
                 "do not use anchors and aliases (& and *) to repeat data; write the fields out",
             ),
+            K::JsonSyntax(error) => return error.help(),
+            K::LoneSurrogate { .. } => Text::new(
+                "基本平面之外的字符（如「𠮷」或表情符号）写作一对转义：高位 \\uD800–\\uDBFF 紧跟低位 \\uDC00–\\uDFFF，例如 \"\\uD842\\uDFB7\"；或直接写出该字符（UTF-8）",
+                "a character outside the Basic Multilingual Plane (such as 𠮷 or an emoji) is escaped as a pair: a high half \\uD800–\\uDBFF right before a low half \\uDC00–\\uDFFF, as in \"\\uD842\\uDFB7\"; or write the character itself (UTF-8)",
+            ),
             K::UnsupportedTag { .. } | K::TagMismatch { .. } => Text::new(
                 "删除该标签；申报只使用普通的文字、数字、布尔值、列表和映射",
                 "remove the tag; a submission uses only plain text, numbers, booleans, lists and mappings",
@@ -196,9 +225,346 @@ impl LoadError {
     }
 }
 
-/// The Chinese for the parsers' error messages that a hand-written or exported submission can
-/// run into (saphyr-parser's for YAML, serde_json's for `.json` files, and the loader's own);
-/// the parsers themselves speak English.
+/// A JSON syntax error: what the JSON loader found, with words for the usual mistakes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonError {
+    /// `//`, `/* … */` or `#`.
+    Comment,
+    /// A comma right before `]` or `}`.
+    TrailingComma,
+    /// A string or a key in single quotes.
+    SingleQuote,
+    /// An object key that is not a string in double quotes (`{name: 1}`, `{1: 2}`).
+    UnquotedKey,
+    /// `NaN`, `Infinity`, `-Infinity` (and their spellings in other languages, `.nan`, `inf`).
+    NotANumber(String),
+    /// A word where a value should be: `True`, `NULL`, `tru`, or text without quotes.
+    BadLiteral(String),
+    /// A byte-order mark after the start of the file.
+    ByteOrderMark,
+    /// A space character JSON does not allow between values (form feed, U+3000, …).
+    Whitespace(char),
+    /// Full-width punctuation where JSON's ASCII punctuation is needed.
+    FullWidth { found: char, ascii: char },
+    /// A character that cannot stand here.
+    Unexpected { found: char, expected: Expected },
+    /// The file ends inside a string, an array or an object (the span is its opening).
+    Unclosed(Open),
+    /// The file ends where a value should come (a text that is all whitespace is `Empty`).
+    EndOfFile(Expected),
+    /// More after the one value of the file.
+    TrailingContent,
+    /// A number written outside JSON's grammar.
+    Number(NumberProblem),
+    /// A backslash followed by a character that is no JSON escape.
+    InvalidEscape(char),
+    /// `\u` not followed by four hexadecimal digits.
+    UnicodeEscape,
+    /// A control character (U+0000–U+001F) in a string, such as a line break.
+    ControlCharacter(char),
+}
+
+/// What could have stood where a JSON syntax error was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Value,
+    Key,
+    Colon,
+    CommaOrBrace,
+    CommaOrBracket,
+    /// Nothing: the value is complete.
+    End,
+}
+
+/// What a JSON text was left open at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    String,
+    Array,
+    Object,
+}
+
+/// Why a number is not a JSON number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberProblem {
+    /// `012`.
+    LeadingZero,
+    /// `+1`.
+    PlusSign,
+    /// `.5`, `-.5`.
+    NoIntegerPart,
+    /// `-` alone, `- 1`.
+    DigitAfterMinus,
+    /// `1.`, `1.e5`.
+    DigitAfterPoint,
+    /// `1e`, `1e+`.
+    DigitInExponent,
+    /// `0x1F`.
+    Hex,
+    /// A letter or a second point in a number: `1.2a`, `1.0.`.
+    Garbage(char),
+}
+
+/// A character as a message shows it: itself in backquotes and its code point, or only the
+/// code point for what cannot be seen.
+fn shown(c: char) -> String {
+    if c.is_control() || c.is_whitespace() || c == '\u{FEFF}' || c == '\u{2060}' {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("`{c}` (U+{:04X})", u32::from(c))
+    }
+}
+
+impl Expected {
+    fn zh(self) -> &'static str {
+        match self {
+            Self::Value => "一个值（对象、数组、带双引号的字符串、数字、true、false 或 null）",
+            Self::Key => "一个带双引号的键",
+            Self::Colon => "键之后的「:」",
+            Self::CommaOrBrace => "「,」（下一个成员）或「}」（对象结束）",
+            Self::CommaOrBracket => "「,」（下一项）或「]」（数组结束）",
+            Self::End => "文件结束",
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            Self::Value => {
+                "a value (an object, array, string in double quotes, number, true, false or null)"
+            }
+            Self::Key => "a key in double quotes",
+            Self::Colon => "`:` after the key",
+            Self::CommaOrBrace => "`,` (another member) or `}` (the end of the object)",
+            Self::CommaOrBracket => "`,` (another item) or `]` (the end of the array)",
+            Self::End => "the end of the file",
+        }
+    }
+}
+
+impl JsonError {
+    /// The message, which says what JSON allows where it is not obvious.
+    #[must_use]
+    pub fn message(&self) -> Text {
+        let (zh, en) = self.words();
+        Text::new(
+            format!("JSON 语法错误：{zh}"),
+            format!("JSON syntax error: {en}"),
+        )
+    }
+
+    fn words(&self) -> (String, String) {
+        match self {
+            Self::Comment => (
+                "JSON 不允许注释（// … 、/* … */ 或 # …）".to_owned(),
+                "JSON allows no comments (// …, /* … */ or # …)".to_owned(),
+            ),
+            Self::TrailingComma => (
+                "最后一项之后多了一个逗号；JSON 不允许尾随逗号".to_owned(),
+                "a comma after the last item; JSON allows no trailing comma".to_owned(),
+            ),
+            Self::SingleQuote => (
+                "JSON 的字符串和键必须用双引号 \"…\"，不能用单引号 '…'".to_owned(),
+                "JSON strings and keys are in double quotes \"…\", not single quotes '…'"
+                    .to_owned(),
+            ),
+            Self::UnquotedKey => (
+                "对象的键必须是带双引号的字符串，例如 {\"name\": …}".to_owned(),
+                "an object key must be a string in double quotes, as in {\"name\": …}".to_owned(),
+            ),
+            Self::NotANumber(word) => (
+                format!("{word} 不是 JSON 数值：JSON 没有 NaN 和 Infinity"),
+                format!("{word} is not a JSON number: JSON has no NaN or Infinity"),
+            ),
+            Self::BadLiteral(word) => (
+                format!(
+                    "「{word}」不是 JSON 值：文字须加双引号，字面量只有小写的 true、false、null"
+                ),
+                format!(
+                    "`{word}` is not a JSON value: text is written in double quotes, and the only literals are true, false and null, in lower case"
+                ),
+            ),
+            Self::ByteOrderMark => (
+                "文件中间出现了字节顺序标记（BOM，U+FEFF）；它只能位于文件开头".to_owned(),
+                "a byte-order mark (U+FEFF) inside the file; it may only stand at its very start"
+                    .to_owned(),
+            ),
+            Self::Whitespace(c) => (
+                format!(
+                    "{} 不是 JSON 允许的空白；值与值之间只能用空格、制表符、换行和回车",
+                    shown(*c)
+                ),
+                format!(
+                    "{} is not whitespace JSON allows; only space, tab, line feed and carriage return may stand between values",
+                    shown(*c)
+                ),
+            ),
+            Self::FullWidth { found, ascii } => (
+                format!("此处是全角标点「{found}」，JSON 要求半角「{ascii}」"),
+                format!("the full-width `{found}` stands where JSON needs the ASCII `{ascii}`"),
+            ),
+            Self::Unexpected { found, expected } => {
+                let quote = found.is_alphanumeric() && *expected == Expected::Value;
+                (
+                    format!(
+                        "此处应为{}，却是 {}{}",
+                        expected.zh(),
+                        shown(*found),
+                        if quote {
+                            "（文字须加双引号）"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "expected {}, found {}{}",
+                        expected.en(),
+                        shown(*found),
+                        if quote {
+                            " (text is written in double quotes)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+            }
+            Self::Unclosed(Open::String) => (
+                "这个字符串的引号没有闭合（文件在引号内结束）".to_owned(),
+                "this string is never closed: the file ends inside it".to_owned(),
+            ),
+            Self::Unclosed(Open::Array) => (
+                "这个数组 [ 没有闭合：文件在「]」之前结束".to_owned(),
+                "this array is never closed: the file ends before its `]`".to_owned(),
+            ),
+            Self::Unclosed(Open::Object) => (
+                "这个对象 { 没有闭合：文件在「}」之前结束".to_owned(),
+                "this object is never closed: the file ends before its `}`".to_owned(),
+            ),
+            Self::EndOfFile(expected) => (
+                format!("文件意外结束，此处应为{}", expected.zh()),
+                format!("the file ends where {} should be", expected.en()),
+            ),
+            Self::TrailingContent => (
+                "JSON 值结束后还有多余的内容；一个文件只能包含一个值".to_owned(),
+                "more after the end of the JSON value; a file holds one value".to_owned(),
+            ),
+            Self::Number(problem) => number_words(*problem),
+            Self::InvalidEscape(c) => (
+                format!(
+                    "反斜杠 \\ 之后的 {} 不是 JSON 的转义；JSON 只有 \\\" \\\\ \\/ \\b \\f \\n \\r \\t 和 \\uXXXX",
+                    shown(*c)
+                ),
+                format!(
+                    "{} after a backslash is no JSON escape; JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX",
+                    shown(*c)
+                ),
+            ),
+            Self::UnicodeEscape => (
+                "Unicode 转义 \\u 之后须有四位十六进制数字".to_owned(),
+                "a Unicode escape \\u needs four hexadecimal digits after it".to_owned(),
+            ),
+            Self::ControlCharacter(c) => {
+                let escape = match c {
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    _ => "\\u00XX",
+                };
+                (
+                    format!("字符串中含有控制字符 {}，须写作转义 {escape}", shown(*c)),
+                    format!(
+                        "the control character {} inside a string must be escaped ({escape})",
+                        shown(*c)
+                    ),
+                )
+            }
+        }
+    }
+
+    /// How to fix it, for the mistakes people make.
+    #[must_use]
+    pub fn help(&self) -> Option<Text> {
+        Some(match self {
+            Self::Comment => Text::new(
+                "删除注释；需要在申报中写注释时，请改用 YAML 编写（.yaml 文件中 # 之后是注释）",
+                "remove the comment; to keep comments in a submission, write it in YAML (in a .yaml file, # starts a comment)",
+            ),
+            Self::TrailingComma => Text::new("删除这个逗号", "remove this comma"),
+            Self::SingleQuote | Self::UnquotedKey => Text::new(
+                "用双引号 \" 括起键和文字；YAML 文件中单引号和不加引号的写法是允许的",
+                "put keys and text in double quotes \"; a YAML file allows single quotes and plain words",
+            ),
+            Self::NotANumber(_) => Text::new(
+                "填写一个有限的十进制数字；没有数据时删除该字段",
+                "write a finite decimal number; leave the field out when there is no figure",
+            ),
+            Self::ByteOrderMark => Text::new(
+                "删除文件中间的 BOM（多半是把几个文件拼在了一起）",
+                "remove the byte-order mark (files joined together leave one in the middle)",
+            ),
+            Self::Whitespace(_) | Self::FullWidth { .. } => Text::new(
+                "把它换成半角字符（关闭输入法的全角标点）",
+                "replace it with the ASCII character (turn off full-width punctuation in the input method)",
+            ),
+            Self::ControlCharacter(_) => Text::new(
+                "文字中的换行请写作 \\n；需要多行文字时，YAML 的块文本（|）更易读写",
+                "write a line break in text as \\n; for text of several lines, YAML's block scalars (|) are easier",
+            ),
+            Self::Number(NumberProblem::Hex) => Text::new(
+                "数量请用十进制填写；若是编号或代码，请加双引号",
+                "write quantities in decimal; if this is a code, put it in double quotes",
+            ),
+            Self::Number(NumberProblem::LeadingZero) => Text::new(
+                "去掉开头的 0；若是编号、邮编或代码，请加双引号，例如 \"0571\"",
+                "drop the leading zero; if this is a code (a postcode, an area code), put it in double quotes, as in \"0571\"",
+            ),
+            Self::Unclosed(_) | Self::EndOfFile(_) => Text::new(
+                "文件可能不完整（导出或上传被中断）；请检查括号和引号是否配对",
+                "the file may be cut short (an export or upload interrupted); check that brackets and quotes are balanced",
+            ),
+            _ => return None,
+        })
+    }
+}
+
+fn number_words(problem: NumberProblem) -> (String, String) {
+    let (zh, en) = match problem {
+        NumberProblem::LeadingZero => (
+            "数字不能以 0 开头（0 本身和 0.5 除外）",
+            "a number cannot start with 0 (except 0 itself and 0.5)",
+        ),
+        NumberProblem::PlusSign => ("JSON 数字前不能写 + 号", "a JSON number has no plus sign"),
+        NumberProblem::NoIntegerPart => (
+            "小数点前须有数字，例如 0.5 而不是 .5",
+            "a number needs a digit before its point: 0.5, not .5",
+        ),
+        NumberProblem::DigitAfterMinus => {
+            ("负号之后须紧跟数字", "a digit must follow the minus sign")
+        }
+        NumberProblem::DigitAfterPoint => (
+            "小数点之后须有数字，例如 1.0 而不是 1.",
+            "a digit must follow the decimal point: 1.0, not 1.",
+        ),
+        NumberProblem::DigitInExponent => (
+            "指数（e 或 E 之后）须有数字",
+            "the exponent (after e or E) needs digits",
+        ),
+        NumberProblem::Hex => (
+            "JSON 没有十六进制数字（0x…）",
+            "JSON has no hexadecimal numbers (0x…)",
+        ),
+        NumberProblem::Garbage(c) => {
+            return (
+                format!("数字中出现了 {}", shown(c)),
+                format!("{} inside a number", shown(c)),
+            );
+        }
+    };
+    (zh.to_owned(), en.to_owned())
+}
+
+/// The Chinese for saphyr-parser's error messages that a hand-written or exported YAML
+/// submission can run into (and the YAML loader's own); the parser itself speaks English.
+/// (JSON errors are the JSON loader's own, [`JsonError`], in both languages.)
 fn syntax_zh(message: &str) -> Option<String> {
     if let Some(rest) = message.strip_prefix("unexpected character: ") {
         return Some(format!("意外的字符 {rest}"));
@@ -272,24 +638,6 @@ fn syntax_zh(message: &str) -> Option<String> {
             "unexpected eof" => "文件意外结束",
             "alias to an anchor that is not defined before it" => {
                 "别名（*名称）引用的锚点没有在它之前定义"
-            }
-            // serde_json
-            "EOF while parsing a value" | "EOF while parsing an object" | "EOF while parsing a list" => {
-                "文件意外结束（有括号没有闭合）"
-            }
-            "EOF while parsing a string" => "引号没有闭合（文件在引号内结束）",
-            "expected `,` or `}`" => "对象 {…} 中缺少「,」或「}」",
-            "expected `,` or `]`" => "数组 […] 中缺少「,」或「]」",
-            "expected `:`" => "键之后缺少「:」",
-            "expected value" => "此处应为一个值",
-            "key must be a string" => "对象的键必须是带双引号的字符串",
-            "trailing comma" => "最后一项之后多了一个逗号",
-            "trailing characters" => "JSON 值结束后还有多余的内容",
-            "invalid escape" => "字符串中有无效的转义（反斜杠 \\ 后的字符）",
-            "invalid number" => "数字的写法无效",
-            "number out of range" => "数字超出范围",
-            "control character (\\u0000-\\u001F) found while parsing a string" => {
-                "字符串中含有控制字符（如未转义的换行或制表符）"
             }
             _ => return None,
         }

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::document::{Document, Limits, LoadError, LoadErrorKind, decode};
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 
 /// The syntax an input is parsed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +92,11 @@ pub fn load_bytes(
         }
     };
     let source = SourceFile::new(name, text);
-    if syntax == Syntax::Json {
-        if let Err(error) = strict_json(&source, limits) {
-            return Err(Unloadable { source, error });
-        }
-    }
-    match Document::parse(source.clone(), limits) {
+    let parsed = match syntax {
+        Syntax::Yaml => Document::parse(source.clone(), limits),
+        Syntax::Json => Document::parse_json(source.clone(), limits),
+    };
+    match parsed {
         Ok(doc) => Ok(doc),
         Err(error) => Err(Unloadable { source, error }),
     }
@@ -145,27 +144,4 @@ fn io(e: std::io::Error) -> LoadError {
     LoadError::new(LoadErrorKind::Io {
         message: e.to_string(),
     })
-}
-
-/// JSON inputs must be strict JSON (no comments, no YAML-isms); `serde_json` checks that fast
-/// and its nesting limit (128) stops deep input before the YAML parser sees it.
-fn strict_json(source: &SourceFile, limits: &Limits) -> Result<(), LoadError> {
-    let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(source.text()) else {
-        return Ok(());
-    };
-    let offset = source.offset_of(e.line(), e.column());
-    let message = e.to_string();
-    let kind = if message.starts_with("recursion limit exceeded") {
-        LoadErrorKind::TooDeep {
-            limit: limits.max_depth,
-        }
-    } else {
-        // serde_json appends " at line L column C"; the report shows the position itself.
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(m, _)| m)
-            .to_owned();
-        LoadErrorKind::Syntax { message }
-    };
-    Err(LoadError::new(kind).with_span(Span::empty(offset)))
 }

@@ -7,13 +7,15 @@
 
 mod decode;
 mod error;
+mod json;
 mod load;
 mod pointer;
 mod schema_view;
 mod yaml;
 
 pub use decode::decode;
-pub use error::{LoadError, LoadErrorKind};
+pub use error::{Expected, JsonError, LoadError, LoadErrorKind, NumberProblem, Open};
+pub use json::parse as parse_json;
 pub use load::{Syntax, Unloadable, load_bytes, load_path, read_limited, read_path};
 pub use pointer::{Pointer, escape_token};
 pub use schema_view::Tree;
@@ -180,13 +182,28 @@ pub struct Document {
 }
 
 impl Document {
-    /// Parses `source` (YAML 1.2 or JSON) within `limits`.
+    /// Parses `source` as YAML 1.2 within `limits`.
     ///
     /// # Errors
     /// Syntax errors, duplicate keys, more than one document, unsupported tags and exceeded
     /// limits, each with the span where it was found.
     pub fn parse(source: SourceFile, limits: &Limits) -> Result<Self, LoadError> {
         let (root, number_issues) = yaml::parse(source.text(), limits)?;
+        Ok(Self {
+            source,
+            root,
+            number_issues,
+        })
+    }
+
+    /// Parses `source` as strict JSON (RFC 8259) within `limits`: the same tree, spans and
+    /// number issues as the YAML loader gives for the same data.
+    ///
+    /// # Errors
+    /// JSON syntax errors, duplicate keys and nesting deeper than the limit, each with the span
+    /// where it was found.
+    pub fn parse_json(source: SourceFile, limits: &Limits) -> Result<Self, LoadError> {
+        let (root, number_issues) = json::parse(source.text(), limits)?;
         Ok(Self {
             source,
             root,

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use compact_str::CompactString;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
@@ -41,9 +42,15 @@ struct Anchored {
 }
 
 struct Builder<'a> {
+    /// The text as read: spans are offsets into it.
     text: &'a str,
     limits: &'a Limits,
+    /// Character indices of the scanned text to its byte offsets.
     bytes: CharToByte<'a>,
+    /// From the scanned text's byte offsets to the text's (surrogate pairs rewritten).
+    edits: &'a Edits,
+    /// The spans of double-quoted scalars, when a rewrite must be checked against them.
+    quoted: Option<Vec<Span>>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     alias_nodes: usize,
@@ -52,15 +59,50 @@ struct Builder<'a> {
     number_issues: Vec<NumberIssue>,
 }
 
-/// Parses YAML 1.2 (and so JSON) text into a spanned tree.
+/// Parses YAML 1.2 text into a spanned tree.
 ///
 /// # Errors
 /// See [`LoadErrorKind`].
 pub fn parse(text: &str, limits: &Limits) -> Result<(Node, Vec<NumberIssue>), LoadError> {
+    // YAML 1.2 reads JSON's strings, but saphyr-parser refuses the escaped UTF-16 surrogate
+    // pairs JSON writes for characters beyond the Basic Multilingual Plane (`"\uD842\uDFB7"`
+    // for 𠮷): each half is no character on its own. So each such pair is handed to the
+    // scanner as the one 32-bit escape YAML has for it (`\U00020BB7`), and offsets are mapped
+    // back. Only a pair inside a double-quoted scalar is an escape: a rewrite that lands
+    // anywhere else (single quotes, plain text, a comment) is undone by a second pass.
+    let candidates = surrogate_pairs(text);
+    if candidates.is_empty() {
+        return run(text, &Edits::none(), limits, false).map(|(tree, _)| tree);
+    }
+    let (tree, quoted) = run(text, &Edits::new(text, &candidates), limits, true)?;
+    let kept: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&at| quoted.iter().any(|s| s.start < at && at + 12 < s.end))
+        .collect();
+    if kept.len() == candidates.len() {
+        return Ok(tree);
+    }
+    run(text, &Edits::new(text, &kept), limits, false).map(|(tree, _)| tree)
+}
+
+type Tree = (Node, Vec<NumberIssue>);
+
+/// One pass of the scanner over `edits`' text; with `check`, the spans of the double-quoted
+/// scalars come back too.
+fn run(
+    text: &str,
+    edits: &Edits,
+    limits: &Limits,
+    check: bool,
+) -> Result<(Tree, Vec<Span>), LoadError> {
+    let scanned = edits.scanned.as_deref().unwrap_or(text);
     let mut builder = Builder {
         text,
         limits,
-        bytes: CharToByte::new(text),
+        bytes: CharToByte::new(scanned),
+        edits,
+        quoted: check.then(Vec::new),
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
@@ -68,21 +110,28 @@ pub fn parse(text: &str, limits: &Limits) -> Result<(Node, Vec<NumberIssue>), Lo
         documents: 0,
         number_issues: Vec::new(),
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(scanned);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| {
-            let at = Span::empty(builder.bytes.byte(e.marker().index()));
+            let at = edits.original(builder.bytes.byte(e.marker().index()));
             // The scanner has a nesting limit of its own, above ours.
             let kind = if e.info().contains("recursion limit") {
                 LoadErrorKind::TooDeep {
                     limit: limits.max_depth,
+                }
+            } else if e.info().contains("invalid Unicode character escape") {
+                if let Some(lone) = lone_surrogate_in(text, at) {
+                    return super::json::lone_surrogate(text, lone);
+                }
+                LoadErrorKind::Syntax {
+                    message: e.info().to_owned(),
                 }
             } else {
                 LoadErrorKind::Syntax {
                     message: e.info().to_owned(),
                 }
             };
-            LoadError::new(kind).with_span(at)
+            LoadError::new(kind).with_span(Span::empty(at))
         })?;
         if builder.event(event, span)? {
             break;
@@ -91,13 +140,131 @@ pub fn parse(text: &str, limits: &Limits) -> Result<(Node, Vec<NumberIssue>), Lo
     let root = builder
         .root
         .ok_or_else(|| LoadError::new(LoadErrorKind::Empty))?;
-    Ok((root, builder.number_issues))
+    Ok((
+        (root, builder.number_issues),
+        builder.quoted.unwrap_or_default(),
+    ))
+}
+
+/// The text the scanner reads when surrogate pairs are rewritten, and how its byte offsets
+/// map back to the text's.
+struct Edits {
+    /// `None`: the text itself.
+    scanned: Option<String>,
+    /// Where each rewritten escape starts in the scanned text (10 bytes there, 12 in the text).
+    at: Vec<usize>,
+}
+
+impl Edits {
+    const fn none() -> Self {
+        Self {
+            scanned: None,
+            at: Vec::new(),
+        }
+    }
+
+    /// Rewrites the pairs at `pairs` (offsets of their first backslash, in order).
+    fn new(text: &str, pairs: &[usize]) -> Self {
+        let mut scanned = String::with_capacity(text.len());
+        let mut at = Vec::with_capacity(pairs.len());
+        let mut done = 0;
+        for &p in pairs {
+            scanned.push_str(text.get(done..p).unwrap_or(""));
+            at.push(scanned.len());
+            let code = pair_at(text.as_bytes(), p).unwrap_or(0xFFFD);
+            let _ = write!(scanned, "\\U{code:08X}");
+            done = p + 12;
+        }
+        scanned.push_str(text.get(done..).unwrap_or(""));
+        Self {
+            scanned: Some(scanned),
+            at,
+        }
+    }
+
+    /// The text's byte offset for a byte offset of the scanned text.
+    fn original(&self, offset: usize) -> usize {
+        let before = self.at.partition_point(|&a| a + 10 <= offset);
+        offset + 2 * before
+    }
+}
+
+/// The offsets of the backslashes that start an escaped surrogate pair (`\uD800`–`\uDBFF`
+/// right before `\uDC00`–`\uDFFF`), counting backslashes so that `\\uD842` is not one.
+fn surrogate_pairs(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = bytes.get(from..).and_then(|b| memchr::memchr(b'\\', b)) {
+        let at = from + found;
+        let run = bytes
+            .get(at..)
+            .map_or(1, |b| b.iter().take_while(|&&c| c == b'\\').count());
+        // In a run of backslashes they escape one another in pairs; an odd run's last one
+        // escapes what follows.
+        let last = at + run - 1;
+        if run % 2 == 1 && pair_at(bytes, last).is_some() {
+            out.push(last);
+            from = last + 12;
+        } else {
+            from = at + run;
+        }
+    }
+    out
+}
+
+/// The code point of the escaped surrogate pair whose first backslash is at `at`.
+fn pair_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let high = escape_u(bytes, at)?;
+    let low = escape_u(bytes, at + 6)?;
+    ((0xD800..=0xDBFF).contains(&high) && (0xDC00..=0xDFFF).contains(&low))
+        .then(|| 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+}
+
+/// The value of a `\uXXXX` escape at `at`.
+fn escape_u(bytes: &[u8], at: usize) -> Option<u32> {
+    let escape = bytes.get(at..at + 6)?;
+    if escape.get(..2)? != b"\\u" {
+        return None;
+    }
+    escape.get(2..)?.iter().try_fold(0, |code, &b| {
+        char::from(b).to_digit(16).map(|d| code * 16 + d)
+    })
+}
+
+/// The first escaped half of a surrogate pair without its other half in the double-quoted
+/// scalar that starts at `start` (where the scanner reports an invalid escape).
+fn lone_surrogate_in(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.get(start) != Some(&b'"') {
+        return None;
+    }
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => return None,
+            b'\\' => {
+                if let Some(code) = escape_u(bytes, i) {
+                    if (0xD800..=0xDFFF).contains(&code) {
+                        if pair_at(bytes, i).is_none() {
+                            return Some(i);
+                        }
+                        i += 12;
+                        continue;
+                    }
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 impl Builder<'_> {
     fn span(&mut self, span: YamlSpan) -> Span {
-        let start = self.bytes.byte(span.start.index());
-        let end = self.bytes.byte(span.end.index());
+        let start = self.edits.original(self.bytes.byte(span.start.index()));
+        let end = self.edits.original(self.bytes.byte(span.end.index()));
         Span::new(start, end.max(start))
     }
 
@@ -115,6 +282,9 @@ impl Builder<'_> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let span = self.span(yspan);
+                if let (Some(quoted), ScalarStyle::DoubleQuoted) = (&mut self.quoted, style) {
+                    quoted.push(span);
+                }
                 let value = self.scalar(value, style, tag.as_deref(), span)?;
                 self.complete(Node { value, span }, anchor)?;
             }
@@ -274,13 +444,11 @@ impl Builder<'_> {
                     };
                     if let Some(first) = first {
                         let first_at = entries.get(first).map_or(0, |e| e.key_span.start);
-                        let first_line = text
-                            .get(..first_at)
-                            .map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count())
-                            + 1;
+                        let (first_line, first_column) = super::json::line_column(text, first_at);
                         return Err(LoadError::new(LoadErrorKind::DuplicateKey {
                             key: key.into(),
                             first_line,
+                            first_column,
                         })
                         .with_span(node.span));
                     }
@@ -408,7 +576,7 @@ impl Builder<'_> {
 
 /// Core-schema numbers: decimal, `0o` octal and `0x` hexadecimal integers; floats with an
 /// optional exponent; `.inf` and `.nan`. Returns `None` for anything else (a string).
-fn resolve_number(raw: &str) -> (Option<Value>, Option<NumberIssueKind>) {
+pub(super) fn resolve_number(raw: &str) -> (Option<Value>, Option<NumberIssueKind>) {
     let bytes = raw.as_bytes();
     let Some(&first) = bytes.first() else {
         return (None, None);
@@ -452,12 +620,23 @@ fn resolve_number(raw: &str) -> (Option<Value>, Option<NumberIssueKind>) {
     }
     if is_core_float(unsigned) {
         return match raw.parse::<f64>() {
+            // `1e-400`: not zero, but too small for a double, which would say 0.
+            Ok(f) if f == 0.0 && nonzero_mantissa(unsigned) => {
+                (Some(Value::Float(f)), Some(NumberIssueKind::OutOfRange))
+            }
             Ok(f) if f.is_finite() => (Some(Value::Float(f)), None),
             Ok(f) => (Some(Value::Float(f)), Some(NumberIssueKind::OutOfRange)),
             Err(_) => (None, None),
         };
     }
     (None, None)
+}
+
+/// Whether a float's digits before its exponent are not all zero.
+fn nonzero_mantissa(s: &str) -> bool {
+    s.bytes()
+        .take_while(|&b| b != b'e' && b != b'E')
+        .any(|b| matches!(b, b'1'..=b'9'))
 }
 
 fn radix(digits: &str, radix: u32) -> (Option<Value>, Option<NumberIssueKind>) {

@@ -103,7 +103,7 @@ fn odd_numbers_are_reported() {
 fn duplicate_keys_are_errors() {
     let err = load_err("park:\n  name: a\n  name: b\n");
     assert!(
-        matches!(err.kind(), LoadErrorKind::DuplicateKey { key, first_line: 2 } if key == "name")
+        matches!(err.kind(), LoadErrorKind::DuplicateKey { key, first_line: 2, first_column: 3 } if key == "name")
     );
     assert_eq!(err.span(), Some(Span::new(18, 22)));
     // Large mappings use the hash index.
@@ -210,4 +210,39 @@ fn complex_keys_are_refused() {
 fn crlf_is_accepted() {
     let text = "park:\r\n  name: 园区\r\n  status: 已投运\r\n";
     assert_eq!(at(text, "/park/status"), (3, 11, "已投运".into()));
+}
+
+#[test]
+fn json_style_surrogate_pairs_in_double_quotes() {
+    let text = "a: \"\\ud842\\udfb7野家（桐乡）\"\nb: '\\ud842\\udfb7'\nc: x\\uD83D\\uDE00\n\"\\uD83D\\uDE00\": \"\\\\ud842\\ud842\\udfb7\"\nd: \"\\uD83D\\uDE00\\uD83D\\uDE00\" # \\ud842\\udfb7\ne: [1, 2]\n";
+    let root = load(text);
+    let get = |k: &str| root.get(k).unwrap().value.clone();
+    assert_eq!(get("a"), Value::Str("𠮷野家（桐乡）".into()));
+    // Outside double quotes a backslash is a backslash.
+    assert_eq!(get("b"), Value::Str("\\ud842\\udfb7".into()));
+    assert_eq!(get("c"), Value::Str("x\\uD83D\\uDE00".into()));
+    assert_eq!(get("d"), Value::Str("😀😀".into()));
+    // The key is the emoji, its value written with an escaped backslash.
+    let emoji = root.get("😀").unwrap();
+    assert_eq!(emoji.value, Value::Str("\\ud842𠮷".into()));
+    // An escaped backslash, then `ud842`, then a lone low half: an error, at its escape.
+    let err = load_err("k: \"\\\\ud842\\udfb7\"\n");
+    assert!(
+        matches!(err.kind(), LoadErrorKind::LoneSurrogate { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.span(), Some(Span::new(11, 17)));
+    // Spans after a rewritten pair are offsets into the text as written.
+    assert_eq!(at(text, "/e/1"), (6, 8, "2".into()));
+    assert_eq!(
+        at(text, "/a"),
+        (1, 4, "\"\\ud842\\udfb7野家（桐乡）\"".into())
+    );
+}
+
+#[test]
+fn a_lone_surrogate_is_reported_at_its_escape() {
+    let err = load_err("name: \"甲\\uD842乙\"\n");
+    assert!(matches!(err.kind(), LoadErrorKind::LoneSurrogate { escape } if escape == "\\uD842"));
+    assert_eq!(err.span(), Some(Span::new(10, 16)));
 }
