@@ -146,6 +146,27 @@ impl SourceFile {
         }
     }
 
+    /// The bytes of the lines around `span`: from `context` lines before the one `span` starts
+    /// on to `context` lines after the one it ends on (a snippet's lines), each line without its
+    /// line feed. O(log n) to find them, whatever the length of the lines.
+    pub fn lines_around(&self, span: Span, context: usize) -> impl Iterator<Item = Span> + '_ {
+        let line = |offset: usize| {
+            self.line_starts
+                .partition_point(|&s| s <= offset.min(self.text.len()))
+                .saturating_sub(1)
+        };
+        let first = line(span.start).saturating_sub(context);
+        let last = (line(span.end) + context).min(self.line_starts.len().saturating_sub(1));
+        (first..=last).map(move |i| {
+            let start = self.line_starts.get(i).copied().unwrap_or(0);
+            let end = self
+                .line_starts
+                .get(i + 1)
+                .map_or(self.text.len(), |&next| next.saturating_sub(1));
+            Span::new(start, end.max(start))
+        })
+    }
+
     /// The number of characters before `offset`, a character boundary (or the text's end).
     fn chars_before(&self, offset: usize) -> usize {
         let bytes = self.text.as_bytes();

@@ -41,21 +41,12 @@ struct Rendered<'a> {
 const MAX_SNIPPET_LINE: usize = 1000;
 
 /// Whether the lines a snippet of `span` would show (with one line of context on each side)
-/// are all short enough to draw.
-fn drawable(text: &str, span: crate::source::Span) -> bool {
-    let start = text
-        .get(..span.start)
-        .and_then(|t| t.rfind('\n'))
-        .and_then(|i| text.get(..i)?.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let end = text
-        .get(span.end..)
-        .and_then(|t| t.find('\n'))
-        .map(|i| span.end + i + 1)
-        .and_then(|i| Some(i + text.get(i..)?.find('\n').unwrap_or(text.len() - i)))
-        .unwrap_or(text.len());
-    text.get(start..end)
-        .is_some_and(|lines| lines.split('\n').all(|l| l.len() <= MAX_SNIPPET_LINE))
+/// are all short enough to draw. The lines are found through the file's line index, so a
+/// minified file with thousands of findings on its one line is not scanned once per finding.
+fn drawable(source: &crate::source::SourceFile, span: Span) -> bool {
+    source
+        .lines_around(span, 1)
+        .all(|line| line.len() <= MAX_SNIPPET_LINE)
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -177,7 +168,7 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
         for finding in drawn {
             let snippet = finding
                 .span
-                .is_some_and(|span| drawable(report.source.text(), span));
+                .is_some_and(|span| drawable(&report.source, span));
             let rendered = Rendered {
                 finding,
                 message: visible(&finding.message.render(style.lang)).into_owned(),
@@ -532,12 +523,18 @@ mod tests {
             let i = long.find(needle).unwrap();
             Span::new(i, i + 1)
         };
+        let file = crate::source::SourceFile::new("t.yaml", long.as_str());
         // On the long line, and on the lines beside it (drawn as context).
-        assert!(!drawable(&long, at("xx")));
-        assert!(!drawable(&long, at("a:")));
-        assert!(!drawable(&long, at("c:")));
+        assert!(!drawable(&file, at("xx")));
+        assert!(!drawable(&file, at("a:")));
+        assert!(!drawable(&file, at("c:")));
         let short = "a: 1\nb: 2\nc: 3\nd: 4\n";
-        assert!(drawable(short, Span::new(0, 1)));
-        assert!(drawable(short, Span::new(short.len(), short.len())));
+        let file = crate::source::SourceFile::new("s.yaml", short);
+        assert!(drawable(&file, Span::new(0, 1)));
+        assert!(drawable(&file, Span::new(short.len(), short.len())));
+        // The line two away from a long one is drawn.
+        let file = crate::source::SourceFile::new("t.yaml", format!("{long}d: 4\ne: 5\n"));
+        let e = file.text().find("e:").unwrap();
+        assert!(drawable(&file, Span::new(e, e + 1)));
     }
 }

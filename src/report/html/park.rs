@@ -374,30 +374,22 @@ fn snippet(out: &mut String, report: &FileReport, span: Span, label: Option<&Tex
     if text.is_empty() || span.start > text.len() || span.end > text.len() {
         return;
     }
-    // The start of the line CONTEXT lines above, the end of the line CONTEXT lines below.
-    let mut start = text
-        .get(..span.start)
-        .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
-    for _ in 0..CONTEXT {
-        if start == 0 {
-            break;
-        }
-        start = text
-            .get(..start - 1)
-            .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
-    }
-    let mut end = text
-        .get(span.end..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |i| span.end + i);
-    for _ in 0..CONTEXT {
-        if end >= text.len() {
-            break;
-        }
-        end = text
-            .get(end + 1..)
-            .and_then(|t| t.find('\n'))
-            .map_or(text.len(), |i| end + 1 + i);
+    // From the start of the line CONTEXT lines above to the end of the line CONTEXT lines
+    // below, found through the file's line index (not by scanning a minified file's one line
+    // for every finding).
+    let mut lines = report.source.lines_around(span, CONTEXT);
+    let Some(first_line) = lines.next() else {
+        return;
+    };
+    let start = first_line.start;
+    let end = lines.last().map_or(first_line.end, |l| l.end);
+    if end - start > MAX_SNIPPET_LINE * (2 * CONTEXT + 1) + 2 * CONTEXT {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{}</p>",
+            l.t("（该行过长，不显示原文）", "(the line is too long to show)")
+        );
+        return;
     }
     let Some(region) = text.get(start..end) else {
         return;
