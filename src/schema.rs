@@ -101,18 +101,53 @@ impl Schema {
             .iter()
             .map(|i| number_finding(doc, i, self.generic_rule))
             .collect();
+        // A full-width colon, space, bracket or comma in the structure (`staff：18`): the value
+        // or key it is in is reported once, at that character, and not again for its echoes
+        // (the text where a mapping was meant, the unknown key 「　name」).
+        let punctuation = crate::document::punctuation::issues(doc);
+        findings.extend(punctuation.iter().map(|i| {
+            Finding::new(
+                self.generic_rule,
+                Severity::Error,
+                crate::document::punctuation_message(i.found, i.ascii),
+            )
+            .at(i.pointer.clone(), Some(i.span))
+            .with_help(Some(crate::document::punctuation_help()))
+        }));
+        let echo = |pointer: &Pointer| {
+            punctuation
+                .iter()
+                .any(|i| i.pointer == *pointer || i.echoes.contains(pointer))
+        };
         let mut explained = Vec::new();
         for error in self.validator.iter_errors(&doc.root) {
             let pointer = Pointer::parse(&error.instance_path().to_string()).unwrap_or_default();
             // A value the loader already reported is not reported twice.
-            if doc.number_issues.iter().any(|i| i.pointer == pointer) {
+            if doc.number_issues.iter().any(|i| i.pointer == pointer) || echo(&pointer) {
                 continue;
+            }
+            // An unknown key 「　name」 is the full-width space already reported.
+            let mut kind = error.kind();
+            let without_spaces;
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = kind {
+                if !punctuation.is_empty() && unexpected.iter().any(|k| k.starts_with('\u{3000}')) {
+                    let unexpected: Vec<String> = unexpected
+                        .iter()
+                        .filter(|k| !k.starts_with('\u{3000}'))
+                        .cloned()
+                        .collect();
+                    if unexpected.is_empty() {
+                        continue;
+                    }
+                    without_spaces = ValidationErrorKind::AdditionalProperties { unexpected };
+                    kind = &without_spaces;
+                }
             }
             let path = self.schema_chain(&error.evaluation_path().to_string());
             explained.extend(explain(
                 doc,
                 &pointer,
-                error.kind(),
+                kind,
                 &path,
                 self.generic_rule,
                 self.json(),

@@ -192,3 +192,114 @@ fn a_file_that_is_not_a_mapping_is_told_what_a_submission_is() {
         }
     }
 }
+
+/// The findings at `line:column` of `text`.
+fn at(findings: &[Value], line: u64, column: u64) -> Vec<&Value> {
+    findings
+        .iter()
+        .filter(|f| f["line"] == line && f["column"] == column)
+        .collect()
+}
+
+/// The 1-based line and column (in characters) of the first `needle` in `text`.
+fn place(text: &str, needle: &str) -> (u64, u64) {
+    let i = text.find(needle).unwrap();
+    let line = text[..i].matches('\n').count() as u64 + 1;
+    let start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+    (line, text[start..i].chars().count() as u64 + 1)
+}
+
+#[test]
+fn a_full_width_colon_is_named_at_the_character() {
+    // Typed with a Chinese input method: the key above a nested mapping breaks the syntax …
+    let text = edited(&example(), "  staff: 26\n", "  staff：26\n");
+    let f = findings(&text);
+    let (line, column) = place(&text, "：26");
+    let here = at(&f, line, column);
+    assert_eq!(here.len(), 1, "{f:#?}");
+    assert_eq!(here[0]["rule"], "PARSE");
+    let zh = here[0]["message"]["zh"].as_str().unwrap();
+    assert!(zh.contains("全角冒号") && zh.contains("半角冒号"), "{zh}");
+    assert!(here[0]["help"]["zh"].as_str().unwrap().contains("输入法"));
+    assert_eq!(f.len(), 1, "one finding, not its echoes: {f:#?}");
+
+    // … and a value that reads as text where a mapping was meant is named the same way.
+    let text = edited(
+        &example(),
+        "  dev_mode: 政府主导开发",
+        "  dev_mode：政府主导开发",
+    );
+    let f = findings(&text);
+    let (line, column) = place(&text, "：政府");
+    let here = at(&f, line, column);
+    assert_eq!(here.len(), 1, "{f:#?}");
+    assert!(
+        here[0]["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("全角冒号"),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_full_width_space_bracket_or_comma_is_named_once() {
+    // An indentation of U+3000: one finding at the space, not 「park 为空」 and 「未知字段「　name」」.
+    let text = edited(
+        &example(),
+        "  name: 濮院毛衫创新园",
+        "\u{3000}name: 濮院毛衫创新园",
+    );
+    let f = findings(&text);
+    let (line, column) = place(&text, "\u{3000}name");
+    let here = at(&f, line, column);
+    assert_eq!(here.len(), 1, "{f:#?}");
+    assert!(
+        here[0]["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("全角空格"),
+        "{f:#?}"
+    );
+    for finding in &f {
+        let zh = finding["message"]["zh"].as_str().unwrap();
+        assert!(!zh.contains("\u{3000}name"), "an echo: {zh}");
+        assert_ne!(finding["pointer"], "/park", "an echo: {zh}");
+    }
+
+    let text = edited(&example(), "  use: [工业用地]", "  use: ［工业用地］");
+    let f = findings(&text);
+    let (line, column) = place(&text, "［");
+    let here = at(&f, line, column);
+    assert_eq!(here.len(), 1, "{f:#?}");
+    assert!(
+        here[0]["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("全角方括号"),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .all(|x| x["pointer"] != here[0]["pointer"] || x == here[0]),
+        "said twice: {f:#?}"
+    );
+
+    let text = edited(&example(), "[食堂餐饮, 宿舍公寓,", "[食堂餐饮，宿舍公寓,");
+    let f = findings(&text);
+    let (line, column) = place(&text, "，");
+    let here = at(&f, line, column);
+    assert_eq!(here.len(), 1, "{f:#?}");
+    assert!(
+        here[0]["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("全角逗号"),
+        "{f:#?}"
+    );
+    assert!(
+        f.iter()
+            .all(|x| x["pointer"] != here[0]["pointer"] || x == here[0]),
+        "said twice: {f:#?}"
+    );
+}

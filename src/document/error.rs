@@ -54,6 +54,9 @@ pub enum LoadErrorKind {
     TagMismatch { tag: String },
     /// A mapping or sequence used as a mapping key.
     ComplexKey,
+    /// A full-width character where YAML's syntax needs its ASCII counterpart (`staff：18`, an
+    /// indentation of U+3000): what a Chinese input method types.
+    FullWidthPunctuation { found: char, ascii: char },
 }
 
 impl LoadError {
@@ -181,6 +184,7 @@ impl LoadError {
                 "映射的键必须是标量（文字或数字）",
                 "a mapping key must be a scalar (text or number)",
             ),
+            K::FullWidthPunctuation { found, ascii } => punctuation_message(*found, *ascii),
         }
     }
 
@@ -188,6 +192,7 @@ impl LoadError {
     pub fn help(&self) -> Option<Text> {
         use LoadErrorKind as K;
         Some(match &self.kind {
+            K::FullWidthPunctuation { .. } => punctuation_help(),
             K::TooLarge { .. } => Text::new(
                 "申报文件通常远小于此；如确需检查，请用 --max-file-size 提高上限",
                 "submissions are far smaller than this; raise the limit with --max-file-size if needed",
@@ -642,6 +647,48 @@ fn syntax_zh(message: &str) -> Option<String> {
             _ => return None,
         }
         .to_owned(),
+    )
+}
+
+/// `使用了全角冒号“：”，请改为半角冒号“:”` for a full-width character YAML does not read as
+/// syntax.
+#[must_use]
+pub fn punctuation_message(found: char, ascii: char) -> Text {
+    let (zh_name, en_name) = crate::document::punctuation::ascii_of(found)
+        .map_or(("全角字符", "full-width character"), |(_, zh, en)| {
+            (zh, en)
+        });
+    // A space is named, not shown: 「全角空格」 says it all.
+    let shown = |c: char| match c {
+        '\u{3000}' | ' ' => String::new(),
+        c => format!("“{c}”"),
+    };
+    let shown_en = |c: char| match c {
+        '\u{3000}' => "U+3000".to_owned(),
+        ' ' => "a space".to_owned(),
+        c => format!("`{c}`"),
+    };
+    let ascii_zh = zh_name.replacen("全角", "半角", 1);
+    Text::new(
+        format!(
+            "此处使用了{zh_name}{}，请改为{ascii_zh}{}",
+            shown(found),
+            shown(ascii)
+        ),
+        format!(
+            "a {en_name} ({}) is used here; YAML needs {}",
+            shown_en(found),
+            shown_en(ascii)
+        ),
+    )
+}
+
+/// The help of a full-width character in YAML's syntax.
+#[must_use]
+pub fn punctuation_help() -> Text {
+    Text::new(
+        "YAML 的冒号、空格、逗号、括号须用半角：切换输入法到英文（半角）标点后重新输入该字符",
+        "YAML's colons, spaces, commas and brackets are ASCII: switch the input method to half-width punctuation and type the character again",
     )
 }
 

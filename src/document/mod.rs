@@ -10,11 +10,15 @@ mod error;
 mod json;
 mod load;
 mod pointer;
+pub mod punctuation;
 mod schema_view;
 mod yaml;
 
 pub use decode::decode;
-pub use error::{Expected, JsonError, LoadError, LoadErrorKind, NumberProblem, Open};
+pub use error::{
+    Expected, JsonError, LoadError, LoadErrorKind, NumberProblem, Open, punctuation_help,
+    punctuation_message,
+};
 pub use json::parse as parse_json;
 pub use load::{Syntax, Unloadable, load_bytes, load_path, read_limited, read_path};
 pub use pointer::{Pointer, escape_token};

@@ -127,6 +127,11 @@ fn run(
                     message: e.info().to_owned(),
                 }
             } else {
+                // A full-width colon or space just before the error is what went wrong: say so,
+                // at that character.
+                if let Some(explained) = super::punctuation::explain_syntax_error(text, at) {
+                    return explained;
+                }
                 LoadErrorKind::Syntax {
                     message: e.info().to_owned(),
                 }
