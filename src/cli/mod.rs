@@ -33,8 +33,17 @@ struct Cli {
 enum Command {
     /// Check submissions (files or directories; `-` reads standard input).
     Check(CheckArgs),
-    /// Print the submission JSON Schema (for editors and the YAML language server).
-    Schema,
+    /// Print the submission JSON Schema (for editors and the YAML language server), or with
+    /// `--format markdown` the field reference (docs/fields.md).
+    Schema {
+        /// `json`: the JSON Schema; `markdown`: every field with its title, type, unit, values,
+        /// the kinds that must fill it and the rules that check it.
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
+        format: SchemaFormat,
+        /// A directory of rulebooks whose rules the field reference lists (default: the bundled ones).
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// List, lint or test the rulebooks.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -50,6 +59,13 @@ enum Command {
         #[command(flatten)]
         look: LookArgs,
     },
+}
+
+/// What `parkcheck schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemaFormat {
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,10 +160,13 @@ fn parse_date(text: &str) -> Result<String, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Schema => {
-            print_out(SUBMISSION_SCHEMA);
-            ExitCode::SUCCESS
-        }
+        Command::Schema { format, rules } => match format {
+            SchemaFormat::Json => {
+                print_out(SUBMISSION_SCHEMA);
+                ExitCode::SUCCESS
+            }
+            SchemaFormat::Markdown => rules::fields(rules.as_deref()),
+        },
         Command::Check(args) => check::check(&args),
         Command::Score(args) => score::score(&args),
         Command::Rules(command) => rules::rules(command),
