@@ -202,8 +202,8 @@ pub fn list_human(engine: &Engine, lang: Lang) -> String {
 }
 
 /// A `when` in words (its expression when a rulebook gives none, which the schema forbids).
-fn condition(words: Option<&Text>, when: &crate::expr::Expr, lang: Lang) -> String {
-    words.map_or_else(|| when.text.trim().to_owned(), |w| w.render_inline(lang))
+fn condition(words: Option<&Text>, when: &str, lang: Lang) -> String {
+    words.map_or_else(|| when.trim().to_owned(), |w| w.render_inline(lang))
 }
 
 /// The id a typed `id` names: itself, or written the usual way (`rec-7` → `REC-007`), when a
@@ -294,7 +294,7 @@ pub fn explain(engine: &Engine, id: &str, lang: Lang) -> Option<String> {
             out,
             "  {}: {}",
             t("适用条件", "applies"),
-            condition(rule.condition.as_ref(), when, lang)
+            condition(rule.condition.as_ref(), &when.text, lang)
         );
         let _ = writeln!(out, "    {cel}: when {}", when.text.trim());
     }
@@ -321,7 +321,7 @@ pub fn explain(engine: &Engine, id: &str, lang: Lang) -> Option<String> {
                 out,
                 "  {}: {}",
                 t("本项适用条件", "this check applies"),
-                condition(check.condition.as_ref(), when, lang)
+                condition(check.condition.as_ref(), &when.text, lang)
             );
             let _ = writeln!(out, "    {cel}: when {}", when.text.trim());
         }
