@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod help;
 mod rules;
 mod score;
 
@@ -11,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use parkcheck::engine::Engine;
 use parkcheck::finding::FileReport;
 use parkcheck::report;
@@ -158,7 +159,22 @@ fn parse_date(text: &str) -> Result<String, String> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The help follows `--lang` as the messages do, so it is decided before parsing.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::lang_of(&args);
+    let command = help::localize(Cli::command(), lang);
+    let cli = match command
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            if let Some(zh) = help::error_chinese(&e, lang) {
+                eprintln!("{zh}");
+            }
+            e.exit()
+        }
+    };
     match cli.command {
         Command::Schema { format, rules } => match format {
             SchemaFormat::Json => {
