@@ -25,7 +25,11 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "schema",
-        "输出申报文件的 JSON Schema（供编辑器与 YAML 语言服务器使用）",
+        "输出申报文件的 JSON Schema（供编辑器与 YAML 语言服务器使用），或用 --format markdown 输出字段说明（docs/fields.md）",
+    ),
+    (
+        "schema --format",
+        "json：JSON Schema；markdown：每个字段的名称、类型、单位、取值、哪些申报类型必填及检查它的规则",
     ),
     ("rules", "列出、检查或测试规则手册"),
     (
