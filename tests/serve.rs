@@ -566,3 +566,31 @@ fn sigterm_and_sigint_stop_the_server_gracefully() {
         assert!(TcpStream::connect(server.addr()).is_err());
     }
 }
+
+#[test]
+fn checks_over_the_concurrency_and_queue_limits_get_429() {
+    // One check at a time and none waiting: a request whose body is still coming holds the one
+    // place (a place is taken before the body is read, so at most that many bodies are held).
+    let server = Server::start(&["--concurrency", "1", "--queue", "0", "--timeout", "5"]);
+    let mut slow = TcpStream::connect(server.addr()).unwrap();
+    slow.write_all(b"POST /v1/check?name=a.yaml HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\nContent-Length: 100\r\n\r\npark")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, _, body) = post(
+        &server.url("/v1/check?name=a.yaml"),
+        "application/yaml",
+        &read(CLEAN),
+    );
+    assert_eq!(
+        (status, code_of(&body).as_str()),
+        (429, "too_many_requests")
+    );
+    drop(slow);
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, _, _) = post(
+        &server.url("/v1/check?name=a.yaml"),
+        "application/yaml",
+        &read(CLEAN),
+    );
+    assert_eq!(status, 200);
+}

@@ -396,7 +396,7 @@ fn route_of(path: &str) -> &'static str {
 
 /// Around every request: 503 while shutting down, the bearer token, the time limit, the
 /// security headers, the metrics and the access log line.
-async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = route_of(request.uri().path());
     let method = request.method().to_string();
@@ -420,7 +420,6 @@ async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) ->
             Err(failure) => failure.into_response(),
             Ok(name) => {
                 who = name;
-                request.extensions_mut().insert(Caller(who.clone()));
                 match tokio::time::timeout(app.timeout, next.run(request)).await {
                     Ok(response) => response,
                     Err(_) => Failure::new(
@@ -475,10 +474,6 @@ async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) ->
     );
     response
 }
-
-/// The name of the caller's token, when tokens are in use.
-#[derive(Debug, Clone)]
-struct Caller(#[allow(dead_code)] Option<String>);
 
 fn authorize(app: &App, route: &str, headers: &HeaderMap) -> Result<Option<String>, Failure> {
     let Some(tokens) = &app.tokens else {
