@@ -126,6 +126,38 @@ const HELP: &[(&str, &str)] = &[
         "列表与映射的最大嵌套层数（至多 200：YAML 扫描器自身会拒绝更深的输入）",
     ),
     ("check --max_alias_nodes", "YAML 别名展开最多可增加的节点数"),
+    (
+        "serve",
+        "以 HTTP 服务提供检查：上传页面、API、限额、令牌；规则与配置在启动时载入一次",
+    ),
+    (
+        "serve --bind",
+        "监听的地址与端口（端口 0：任一空闲端口，启动时输出）",
+    ),
+    ("serve --no_rules", "只检查结构（申报格式），不使用规则手册"),
+    (
+        "serve --max_body",
+        "请求体的最大字节数（边接收边计数，超过即以 413 拒绝）",
+    ),
+    (
+        "serve --max_depth",
+        "上传文件中列表与映射的最大嵌套层数（至多 200）",
+    ),
+    ("serve --max_alias_nodes", "YAML 别名展开最多可增加的节点数"),
+    (
+        "serve --timeout",
+        "一个请求（含接收请求体）最长的秒数，更慢的客户端以 408 断开",
+    ),
+    ("serve --concurrency", "同时进行的检查数（默认：CPU 核数）"),
+    ("serve --queue", "可等待空位的检查数；更多的请求以 429 拒绝"),
+    (
+        "serve --token_file",
+        "访问令牌文件，每行 `名称 令牌`（或 `名称:令牌`），`#` 之后为注释；给出时除 /health 外的每个路径都需要 `Authorization: Bearer 令牌`",
+    ),
+    (
+        "serve --shutdown_grace",
+        "收到 SIGTERM/SIGINT 后，进行中的请求最多还可用的秒数",
+    ),
     ("score --paths", "申报文件或目录"),
     (
         "score --format",

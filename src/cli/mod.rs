@@ -51,6 +51,14 @@ enum Command {
     /// The annual evaluation's view: per park the vetoes, deductions and per-mu figures; over
     /// several files the set's averages (Σ ÷ Σ) and each park's coefficient.
     Score(ScoreArgs),
+    /// Serve the checker over HTTP: an upload page and an API (`POST /v1/check`), the rulebooks
+    /// and the profile loaded once at start.
+    Serve {
+        #[command(flatten)]
+        args: crate::serve::ServeArgs,
+        #[command(flatten)]
+        look: LookArgs,
+    },
     /// Explain a rule: what it checks, why, its parameters, and examples from its fixtures.
     Explain {
         /// The rule id, e.g. REC-007.
@@ -116,20 +124,20 @@ enum RulesCommand {
 }
 
 #[derive(Debug, Clone, clap::Args)]
-struct RulesArgs {
+pub(crate) struct RulesArgs {
     /// A directory of rulebooks to use instead of the bundled ones.
     #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    pub(crate) rules: Option<PathBuf>,
     /// A bureau profile (YAML): parameter values, severities, disabled rules.
     #[arg(long, value_name = "FILE")]
-    profile: Option<PathBuf>,
+    pub(crate) profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, clap::Args)]
-struct LookArgs {
+pub(crate) struct LookArgs {
     /// Language of the messages (human output); JSON always carries both.
     #[arg(long, value_enum)]
-    lang: Option<Lang>,
+    pub(crate) lang: Option<Lang>,
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -186,6 +194,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::check(&args),
         Command::Score(args) => score::score(&args),
         Command::Rules(command) => rules::rules(command),
+        Command::Serve { args, look } => crate::serve::serve(&args, &look),
         Command::Explain { id, rules, look } => rules::explain(&id, &rules, &look),
     }
 }
@@ -199,7 +208,7 @@ const fn plain() -> LookArgs {
 
 impl RulesArgs {
     /// The rulebooks these options name.
-    fn source(&self) -> RulesSource {
+    pub(crate) fn source(&self) -> RulesSource {
         self.rules
             .clone()
             .map_or(RulesSource::Bundled, RulesSource::Dir)
@@ -213,7 +222,7 @@ fn engine(args: &RulesArgs, look: &LookArgs) -> Result<Engine, ExitCode> {
 }
 
 /// Prints why a run or an engine could not be built and gives exit code 2.
-fn config_failed(error: &ConfigError, look: &LookArgs) -> ExitCode {
+pub(crate) fn config_failed(error: &ConfigError, look: &LookArgs) -> ExitCode {
     match error {
         ConfigError::Files(reports) => fail(reports, look),
         ConfigError::Message(message) => {
