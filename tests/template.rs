@@ -331,3 +331,26 @@ fn an_unknown_kind_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_drop_down_longer_than_excel_allows_inline_reads_from_a_hidden_sheet() {
+    let Some(python) = python() else { return };
+    let text = std::fs::read_to_string(root().join("schemas/submission.v1.schema.json")).unwrap();
+    let extra: Vec<String> = (1..=40).map(|i| format!("\"新增行业第{i}类\"")).collect();
+    let changed = text.replacen(
+        "\"其他未列明行业\"",
+        &format!("\"其他未列明行业\", {}", extra.join(", ")),
+        1,
+    );
+    let bytes = parkcheck::template::render(&changed, "filing", "test").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.xlsx");
+    std::fs::write(&file, bytes).unwrap();
+    let book = read(&python, &file);
+    let tenants = sheet(&book, "入驻企业名录");
+    let (_, sector) = column(tenants, "所属行业");
+    let labels = dropdown(tenants, &format!("{sector}2"));
+    assert_eq!(labels.len(), 56);
+    assert_eq!(labels.last().unwrap(), "新增行业第40类");
+    assert!(sheet(&book, "选项")["hidden"].as_bool().unwrap());
+}
