@@ -201,6 +201,11 @@ pub fn list_human(engine: &Engine, lang: Lang) -> String {
     out
 }
 
+/// A `when` in words (its expression when a rulebook gives none, which the schema forbids).
+fn condition(words: Option<&Text>, when: &str, lang: Lang) -> String {
+    words.map_or_else(|| when.trim().to_owned(), |w| w.render_inline(lang))
+}
+
 /// The id a typed `id` names: itself, or written the usual way (`rec-7` → `REC-007`), when a
 /// rule or the catalogue has it; else `Err` with the nearest ids, for a "did you mean".
 ///
@@ -282,8 +287,16 @@ pub fn explain(engine: &Engine, id: &str, lang: Lang) -> Option<String> {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}:", t("检查内容", "what it checks"));
+    // The conditions in words; the expressions are for rule authors, and said as such.
+    let cel = t("CEL（供规则作者）", "CEL (for rule authors)");
     if let Some(when) = &rule.when {
-        let _ = writeln!(out, "  when   {}", when.text.trim());
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            t("适用条件", "applies"),
+            condition(rule.condition.as_ref(), &when.text, lang)
+        );
+        let _ = writeln!(out, "    {cel}: when {}", when.text.trim());
     }
     if let Some(builtin) = rule.builtin {
         let _ = writeln!(
@@ -296,22 +309,38 @@ pub fn explain(engine: &Engine, id: &str, lang: Lang) -> Option<String> {
     }
     for check in &rule.checks {
         if let Some(list) = &check.for_each {
-            let _ = writeln!(out, "  for each item of {}", list.dotted());
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                t("逐项检查", "for each item of"),
+                list.dotted()
+            );
         }
         if let Some(when) = &check.when {
-            let _ = writeln!(out, "  when   {}", when.text.trim());
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                t("本项适用条件", "this check applies"),
+                condition(check.condition.as_ref(), &when.text, lang)
+            );
+            let _ = writeln!(out, "    {cel}: when {}", when.text.trim());
         }
         if let Some(skip) = &check.skip {
             let _ = writeln!(
                 out,
-                "  skip   {}  ({}: {})",
-                skip.condition.text.trim(),
+                "  {}: {}",
                 t("不核对，结果中说明", "left out, the outcome says"),
                 skip.reason.render_inline(lang)
             );
+            let _ = writeln!(out, "    {cel}: skip if {}", skip.condition.text.trim());
         }
-        let _ = writeln!(out, "  assert {}", check.assert.text.trim());
-        let _ = writeln!(out, "    → {}", check.message.render_inline(lang));
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            t("不满足时", "when it fails"),
+            check.message.render_inline(lang)
+        );
+        let _ = writeln!(out, "    {cel}: assert {}", check.assert.text.trim());
     }
     let params: Vec<&str> = {
         let mut names: Vec<&str> = rule.exprs().flat_map(|e| e.names_under("params")).collect();

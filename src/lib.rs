@@ -15,6 +15,7 @@ pub mod engine;
 pub mod explain;
 pub mod expr;
 pub mod facts;
+pub mod fieldref;
 pub mod finding;
 pub mod form;
 pub mod output;

@@ -509,3 +509,92 @@ fn rules_list_has_every_id_findings_show() {
         by(id);
     }
 }
+
+/// The help follows `--lang` as the messages do: both languages, Chinese first, by default;
+/// the option names are the same in every language.
+#[test]
+fn help_speaks_chinese_first() {
+    let help = |args: &[&str]| {
+        let output = parkcheck().args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let default = help(&["--help"]);
+    assert!(default.contains("检查申报文件"), "{default}");
+    assert!(default.contains("Check submissions"), "{default}");
+    assert!(default.find("检查申报文件") < default.find("Check submissions"));
+    for sub in [
+        &["check"][..],
+        &["schema"],
+        &["rules"],
+        &["rules", "lint"],
+        &["rules", "list"],
+        &["rules", "coverage"],
+        &["rules", "test"],
+        &["score"],
+        &["explain"],
+    ] {
+        let mut zh = sub.to_vec();
+        zh.extend(["--lang", "zh", "--help"]);
+        let mut en = sub.to_vec();
+        en.extend(["--lang", "en", "--help"]);
+        if sub == ["rules", "test"] || sub == ["schema"] || sub == ["rules"] {
+            // No --lang option there: the language is still taken from the arguments.
+            zh = sub.to_vec();
+            zh.push("--help");
+            en = zh.clone();
+        }
+        let zh_help = help(&zh);
+        assert!(zh_help.contains("显示帮助"), "{zh:?}: {zh_help}");
+        if en.contains(&"en") {
+            let en_help = help(&en);
+            assert!(en_help.contains("Print help"), "{en_help}");
+            assert!(!en_help.contains("显示帮助"), "{en_help}");
+            // The same options, whatever the language.
+            let options = |text: &str| -> Vec<String> {
+                text.lines()
+                    .filter(|l| l.trim_start().starts_with('-'))
+                    .flat_map(str::split_whitespace)
+                    .map(|w| w.trim_end_matches(','))
+                    .filter(|w| w.starts_with('-'))
+                    .map(str::to_owned)
+                    .collect()
+            };
+            assert_eq!(options(&zh_help), options(&en_help), "{sub:?}");
+            assert!(!zh_help.contains("Print help"), "{zh_help}");
+        }
+    }
+    let check = help(&["check", "--lang", "zh", "--help"]);
+    assert!(check.contains("--fail-on"), "{check}");
+    assert!(
+        check.contains("报告了该严重程度及以上的问题时退出码为 1"),
+        "{check}"
+    );
+}
+
+/// A usage error is said in Chinese first (clap's English follows), in English alone with
+/// `--lang en`; the exit code is 2 either way.
+#[test]
+fn usage_errors_speak_chinese_first() {
+    let output = parkcheck()
+        .args(["check", "--fail-on", "bad", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("错误：--fail-on <FAIL_ON> 的取值 bad 无效"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("invalid value 'bad'"), "{stderr}");
+    let output = parkcheck()
+        .args(["check", "--lang", "en", "--frob", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: unexpected argument '--frob'"),
+        "{stderr}"
+    );
+}

@@ -219,6 +219,26 @@ fn show_passed_lists_every_rule_in_force() {
     };
     assert_eq!(status("FORM-018").as_deref(), Some("passed"));
     assert_eq!(status("REC-007").as_deref(), Some("not_applicable"));
+    // Each outcome names its rule by title, and says why it did not apply in words, not CEL.
+    let rec7 = outcomes.iter().find(|o| o["rule"] == "REC-007").unwrap();
+    assert_eq!(rec7["title"]["zh"], "生产制造类园区容积率不低于下限");
+    assert_eq!(rec7["reason"]["zh"], "仅在园区类型为“生产制造类”时适用");
+    assert_eq!(
+        rec7["reason"]["en"],
+        "applies only when the park type is 生产制造类 (manufacturing)"
+    );
+    for o in outcomes {
+        assert!(
+            o["title"]["zh"].as_str().is_some_and(|t| !t.is_empty()),
+            "{o}"
+        );
+        if o["status"] == "not_applicable" {
+            let reason = o["reason"].to_string();
+            for cel in ["has(", "==", "&&", "||", "exists(", "!="] {
+                assert!(!reason.contains(cel), "{o}");
+            }
+        }
+    }
     let human = parkcheck()
         .args([
             "check",
@@ -233,9 +253,13 @@ fn show_passed_lists_every_rule_in_force() {
         .unwrap();
     let human = String::from_utf8(human.stdout).unwrap();
     assert!(
-        human.contains("REC-007    not applicable: condition not met: park.type == '生产制造类'"),
+        human.contains(
+            "REC-007    A manufacturing park's plot ratio is at least the minimum — not applicable: applies only when the park type is 生产制造类 (manufacturing)"
+        ),
         "{human}"
     );
+    assert!(!human.contains("park.type"), "{human}");
+    assert!(!human.contains("condition not met"), "{human}");
 }
 
 #[test]
@@ -296,6 +320,100 @@ rules:
     let (code, out) = lint(dir.path());
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("did you mean `severity`"), "{out}");
+}
+
+/// Every `when` says in words when it holds (`condition: {zh, en}`): one without is a lint
+/// error at its rule, for a rule's `when` and for a check's alike.
+#[test]
+fn a_when_without_words_is_a_lint_error() {
+    let good = std::fs::read_to_string(root().join("rules/jx-upstairs.yaml")).unwrap();
+    let rule_condition = "    condition: {zh: \"园区为“工业上楼”项目时\", en: \"when the park is an industry-upstairs (工业上楼) project\"}\n";
+    let check_condition = "        condition: {zh: \"该楼栋的火灾危险性类别为甲类或乙类时\", en: \"when the building's fire hazard class is 甲 or 乙 (A or B)\"}\n";
+    assert!(good.contains(rule_condition) && good.contains(check_condition));
+    // At the rule, or at the check, that has the `when`.
+    for (without, id, at) in [
+        (
+            good.replacen(rule_condition, "", 1),
+            "UP-001",
+            "- id: UP-001",
+        ),
+        (
+            good.replacen(check_condition, "", 1),
+            "UP-004",
+            "- for_each: buildings.list",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("jx-upstairs.yaml"), &without).unwrap();
+        let (code, out) = lint(dir.path());
+        assert_eq!(code, Some(2), "{out}");
+        assert!(
+            out.contains("lacks the required field `condition`"),
+            "{out}"
+        );
+        assert_eq!(out.matches("`condition` missing").count(), 1, "{out}");
+        let rule = without
+            .lines()
+            .position(|l| l.contains(&format!("id: {id}")))
+            .unwrap();
+        let line = rule
+            + without
+                .lines()
+                .skip(rule)
+                .position(|l| l.contains(at))
+                .unwrap();
+        let column = without.lines().nth(line).unwrap().find('-').unwrap() + 3;
+        assert!(
+            out.contains(&format!("jx-upstairs.yaml:{}:{column}]", line + 1)),
+            "not at {id} (line {}):\n{out}",
+            line + 1
+        );
+    }
+    // The words say when the expression holds, in the form's order of the clause.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jx-upstairs.yaml"),
+        good.replacen("园区为“工业上楼”项目时", "园区为“工业上楼”项目", 1),
+    )
+    .unwrap();
+    let (code, out) = lint(dir.path());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("condition"), "{out}");
+}
+
+#[test]
+fn explain_says_when_a_rule_applies_in_words() {
+    for (lang, words, label) in [
+        (
+            "en",
+            "applies: when the park is an industry-upstairs (工业上楼) project",
+            "CEL (for rule authors): when has(park.upstairs)",
+        ),
+        (
+            "zh",
+            "适用条件: 园区为“工业上楼”项目时",
+            "CEL（供规则作者）: when has(park.upstairs)",
+        ),
+    ] {
+        let output = parkcheck()
+            .args(["explain", "UP-004", "--lang", lang])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains(words), "`{words}` not in:\n{text}");
+        // The expressions are there for rule authors, each on a line labelled as such.
+        assert!(text.contains(label), "`{label}` not in:\n{text}");
+        for line in text
+            .lines()
+            .filter(|l| l.contains("has(") || l.contains("=="))
+        {
+            assert!(
+                line.trim_start().starts_with("CEL"),
+                "unlabelled CEL: {line}"
+            );
+        }
+    }
 }
 
 #[test]

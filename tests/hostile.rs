@@ -131,6 +131,34 @@ fn generate(kind: &str, dir: &Path) -> PathBuf {
             "garbage.yaml",
             &(0..=255u8).cycle().take(4096).collect::<Vec<_>>(),
         ),
+        "xlsx-renamed-yaml" => {
+            // A real workbook, as Excel writes it.
+            let path = dir.join("园区申报.yaml");
+            let mut book = rust_xlsxwriter::Workbook::new();
+            book.add_worksheet().write_string(0, 0, "园区名称").unwrap();
+            book.save(&path).unwrap();
+            path
+        }
+        "xls-renamed-yaml" => write(
+            "old-excel.yaml",
+            &[
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..],
+                &[0u8; 504][..],
+            ]
+            .concat(),
+        ),
+        "pdf-renamed-json" => write(
+            "scan.json",
+            b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        ),
+        "png-renamed-yaml" => write(
+            "photo.yaml",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06",
+        ),
+        "gzip-renamed-yaml" => write(
+            "parks.yaml",
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\x07\x00",
+        ),
         "deep-flow" => write(
             "deep-flow.yaml",
             format!("a: {}\n", "[".repeat(50_000)).as_bytes(),

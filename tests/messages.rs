@@ -303,3 +303,59 @@ fn a_full_width_space_bracket_or_comma_is_named_once() {
         "said twice: {f:#?}"
     );
 }
+
+/// The human report of `parkcheck check` on a file named `name` holding `bytes`.
+fn human(name: &str, bytes: &[u8]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let output = parkcheck()
+        .args(["check", "--color", "never"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_workbook_renamed_yaml_is_named_without_a_snippet_of_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("book.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().write_string(0, 0, "园区名称").unwrap();
+    book.save(&xlsx).unwrap();
+    let (code, out) = human("园区申报.yaml", &std::fs::read(&xlsx).unwrap());
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("FILETYPE") && out.contains("Excel 工作簿"),
+        "{out}"
+    );
+    assert!(!out.contains("iconv") && !out.contains("GB18030"), "{out}");
+    assert!(
+        !out.contains("PK") && !out.contains("Content_Types"),
+        "{out}"
+    );
+    assert!(!out.contains("1 │"), "a snippet of its bytes: {out}");
+}
+
+#[test]
+fn utf16_gets_utf16_advice_and_its_text_as_the_snippet() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "park:\n  name: 清禾园\n".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let (code, out) = human("park.yaml", &bytes);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("UTF-16LE") && out.contains("-f UTF-16"),
+        "{out}"
+    );
+    assert!(!out.contains("GB18030"), "{out}");
+    assert!(
+        out.contains("name: 清禾园"),
+        "the text, not its bytes: {out}"
+    );
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod help;
 mod rules;
 mod score;
 
@@ -11,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use parkcheck::engine::Engine;
 use parkcheck::finding::FileReport;
 use parkcheck::report;
@@ -33,8 +34,17 @@ struct Cli {
 enum Command {
     /// Check submissions (files or directories; `-` reads standard input).
     Check(CheckArgs),
-    /// Print the submission JSON Schema (for editors and the YAML language server).
-    Schema,
+    /// Print the submission JSON Schema (for editors and the YAML language server), or with
+    /// `--format markdown` the field reference (docs/fields.md).
+    Schema {
+        /// `json`: the JSON Schema; `markdown`: every field with its title, type, unit, values,
+        /// the kinds that must fill it and the rules that check it.
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
+        format: SchemaFormat,
+        /// A directory of rulebooks whose rules the field reference lists (default: the bundled ones).
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
     /// List, lint or test the rulebooks.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -60,6 +70,13 @@ enum Command {
         #[command(flatten)]
         look: LookArgs,
     },
+}
+
+/// What `parkcheck schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemaFormat {
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,12 +169,30 @@ fn parse_date(text: &str) -> Result<String, String> {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Schema => {
-            print_out(SUBMISSION_SCHEMA);
-            ExitCode::SUCCESS
+    // The help follows `--lang` as the messages do, so it is decided before parsing.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::lang_of(&args);
+    let command = help::localize(Cli::command(), lang);
+    let cli = match command
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            if let Some(zh) = help::error_chinese(&e, lang) {
+                eprintln!("{zh}");
+            }
+            e.exit()
         }
+    };
+    match cli.command {
+        Command::Schema { format, rules } => match format {
+            SchemaFormat::Json => {
+                print_out(SUBMISSION_SCHEMA);
+                ExitCode::SUCCESS
+            }
+            SchemaFormat::Markdown => rules::fields(rules.as_deref()),
+        },
         Command::Check(args) => check::check(&args),
         Command::Score(args) => score::score(&args),
         Command::Rules(command) => rules::rules(command),

@@ -154,3 +154,23 @@ fn lint(files: &[PathBuf], args: &RulesArgs, look: &LookArgs) -> ExitCode {
         Err(reports) => fail(&reports, look),
     }
 }
+
+/// `parkcheck schema --format markdown`: the field reference, with the rules of `dir`.
+pub(super) fn fields(dir: Option<&std::path::Path>) -> ExitCode {
+    let limits = Limits::default();
+    match load_rules(dir, &limits) {
+        Ok(rules) => {
+            match parkcheck::fieldref::markdown(parkcheck::schema::SUBMISSION_SCHEMA, &rules) {
+                Ok(text) => {
+                    print_out(&text);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("parkcheck: the bundled schema is not JSON: {e}");
+                    ExitCode::from(EXIT_TROUBLE)
+                }
+            }
+        }
+        Err(reports) => fail(&reports, &super::plain()),
+    }
+}

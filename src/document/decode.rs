@@ -17,7 +17,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (LoadError, String)> {
         } else {
             "UTF-16BE"
         };
-        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+        let lossy = utf16_text(&bytes, which);
         let error = LoadError::new(LoadErrorKind::Encoding {
             detected: Some(which.to_owned()),
             offset: 0,
@@ -26,7 +26,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (LoadError, String)> {
         return Err((error, lossy));
     }
     if let Some(which) = utf16_without_bom(&bytes) {
-        let lossy = String::from_utf8_lossy(&bytes).into_owned();
+        let lossy = utf16_text(&bytes, which);
         let error = LoadError::new(LoadErrorKind::Encoding {
             detected: Some(format!("{which} (without a byte-order mark)")),
             offset: 0,
@@ -51,6 +51,21 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (LoadError, String)> {
             Err((error, lossy))
         }
     }
+}
+
+/// The text of a UTF-16 file, for the snippet of its diagnostic: what the person sees in their
+/// editor, not its bytes read as UTF-8. The offsets of the diagnostic (byte 0) hold in both.
+fn utf16_text(bytes: &[u8], which: &str) -> String {
+    let encoding = if which == "UTF-16BE" {
+        encoding_rs::UTF_16BE
+    } else {
+        encoding_rs::UTF_16LE
+    };
+    let body = bytes
+        .strip_prefix(&[0xFF, 0xFE])
+        .or_else(|| bytes.strip_prefix(&[0xFE, 0xFF]))
+        .unwrap_or(bytes);
+    encoding.decode_without_bom_handling(body).0.into_owned()
 }
 
 /// UTF-16 without a byte-order mark, by its look: text that starts with ASCII characters has a

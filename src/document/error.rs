@@ -1,5 +1,6 @@
 //! Why a file could not be loaded, in words a person can act on.
 
+use crate::document::sniff::FileType;
 use crate::source::Span;
 use crate::text::Text;
 
@@ -57,6 +58,9 @@ pub enum LoadErrorKind {
     /// A full-width character where YAML's syntax needs its ASCII counterpart (`staff：18`, an
     /// indentation of U+3000): what a Chinese input method types.
     FullWidthPunctuation { found: char, ascii: char },
+    /// Not a text file: a workbook, a Word document, a PDF, an image, an archive (by its first
+    /// bytes).
+    NotText { kind: FileType },
 }
 
 impl LoadError {
@@ -92,6 +96,7 @@ impl LoadError {
             | LoadErrorKind::TooDeep { .. }
             | LoadErrorKind::AliasExpansion { .. } => "LIMIT",
             LoadErrorKind::Encoding { .. } => "ENCODING",
+            LoadErrorKind::NotText { .. } => "FILETYPE",
             _ => "PARSE",
         }
     }
@@ -185,6 +190,25 @@ impl LoadError {
                 "a mapping key must be a scalar (text or number)",
             ),
             K::FullWidthPunctuation { found, ascii } => punctuation_message(*found, *ascii),
+            K::NotText { kind } => {
+                let (zh, en) = kind.name();
+                let detail = kind.detail();
+                let (zh_detail, en_detail) = if detail.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (format!("（{detail}）"), format!(" ({detail})"))
+                };
+                // A space between Chinese and a Latin word, as Chinese typesetting has it.
+                let gap = if zh.starts_with(|c: char| c.is_ascii()) {
+                    " "
+                } else {
+                    ""
+                };
+                Text::new(
+                    format!("这是{gap}{zh}{zh_detail}，不是 YAML 或 JSON 文本的申报文件"),
+                    format!("this is {en}{en_detail}, not a YAML or JSON text submission"),
+                )
+            }
         }
     }
 
@@ -197,10 +221,24 @@ impl LoadError {
                 "申报文件通常远小于此；如确需检查，请用 --max-file-size 提高上限",
                 "submissions are far smaller than this; raise the limit with --max-file-size if needed",
             ),
-            K::Encoding { .. } => Text::new(
+            K::Encoding {
+                detected: Some(enc),
+                ..
+            } if enc.starts_with("UTF-16") => Text::new(
+                "请以 UTF-8 编码另存该文件：记事本「另存为」时编码选 UTF-8，或 iconv -f UTF-16 -t UTF-8 原文件 > 新文件",
+                "save the file as UTF-8: in Notepad, Save As with encoding UTF-8, or iconv -f UTF-16 -t UTF-8 old > new",
+            ),
+            K::Encoding {
+                detected: Some(_), ..
+            } => Text::new(
                 "请以 UTF-8 编码另存该文件（例如：iconv -f GB18030 -t UTF-8 原文件 > 新文件）",
                 "save the file as UTF-8 (for example: iconv -f GB18030 -t UTF-8 old > new)",
             ),
+            K::Encoding { detected: None, .. } => Text::new(
+                "请以 UTF-8 编码另存该文件（编辑器的「另存为」中选择编码 UTF-8）",
+                "save the file as UTF-8 (choose the encoding UTF-8 in the editor's Save As)",
+            ),
+            K::NotText { kind } => not_text_help(*kind),
             K::DuplicateKey { .. } => {
                 Text::new("删除或合并重复的键", "remove or merge the repeated key")
             }
@@ -681,6 +719,32 @@ pub fn punctuation_message(found: char, ascii: char) -> Text {
             shown_en(ascii)
         ),
     )
+}
+
+/// What to do with a file that is not text, by what it is.
+fn not_text_help(kind: FileType) -> Text {
+    match kind {
+        FileType::Xlsx | FileType::Ods | FileType::Ole => Text::new(
+            "若这是填好的申报工作簿，请保留其原扩展名（.xlsx、.xls 或 .ods）再检查：parkcheck 直接读取工作簿（模板见 parkcheck template）",
+            "if this is a filled-in submission workbook, keep its own extension (.xlsx, .xls or .ods) and check it again: parkcheck reads workbooks (the template: parkcheck template)",
+        ),
+        FileType::WordDocument => Text::new(
+            "Word 文档不是申报数据：申报数据须为 YAML、JSON 或申报工作簿；承诺函等附件请在 attachments 中登记",
+            "a Word document is not submission data: a submission is YAML, JSON or a submission workbook; list documents such as the commitment letter under attachments",
+        ),
+        FileType::Pdf | FileType::Image(_) => Text::new(
+            "PDF 与图片通常是附件：在申报的 attachments 中登记其文件名（及 SHA-256），不要将其作为申报文件检查",
+            "PDFs and images are attachments: list the file under the submission's attachments (with its SHA-256); do not check it as a submission",
+        ),
+        FileType::Zip | FileType::Archive(_) => Text::new(
+            "请先解压，再检查其中的申报文件（parkcheck 可检查整个目录）",
+            "unpack it first, then check the submissions in it (parkcheck checks a whole directory)",
+        ),
+        FileType::Presentation | FileType::Binary => Text::new(
+            "申报文件须为 YAML 或 JSON 文本（或申报工作簿）：请确认选择的是申报文件",
+            "a submission is YAML or JSON text (or a submission workbook): check that this is the file meant",
+        ),
+    }
 }
 
 /// The help of a full-width character in YAML's syntax.

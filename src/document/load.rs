@@ -82,6 +82,13 @@ pub fn load_bytes(
         });
         return Err(Unloadable::unread(name, error));
     }
+    // A workbook, PDF, image or archive is named as such, with no snippet of its bytes.
+    if let Some(kind) = super::sniff::sniff(&bytes) {
+        return Err(Unloadable::unread(
+            name,
+            LoadError::new(LoadErrorKind::NotText { kind }),
+        ));
+    }
     let text = match decode(bytes) {
         Ok(text) => text,
         Err((error, lossy)) => {

@@ -12,6 +12,7 @@ mod load;
 mod pointer;
 pub mod punctuation;
 mod schema_view;
+pub mod sniff;
 mod yaml;
 
 pub use decode::decode;

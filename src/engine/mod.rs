@@ -610,6 +610,23 @@ fn show_value(value: &Cel) -> String {
     }
 }
 
+/// Why a rule or check whose `when` does not hold is not applicable: its condition in words
+/// (`仅在园区为工业上楼园区时适用` / `applies only when the park is an industry-upstairs park`).
+/// A loaded rulebook gives the words for every `when` (the rulebook schema requires them); the
+/// expression is said only in their absence.
+fn not_met(condition: Option<&Text>, when: &Expr) -> Reason {
+    match condition {
+        Some(words) => Text::new(
+            format!("仅在{}适用", words.zh),
+            format!("applies only {}", words.en),
+        ),
+        None => Text::new(
+            format!("适用条件不满足：{}", when.text.trim()),
+            format!("condition not met: {}", when.text.trim()),
+        ),
+    }
+}
+
 /// Why an expression could not be evaluated, in words: the input that is absent, when that is
 /// the cause.
 fn reason(error: &ExecutionError, expr: &Expr, doc: &Document, item: Option<&Node>) -> Reason {
@@ -727,6 +744,7 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
         };
         self.evaluation.outcomes.push(Outcome {
             rule: rule.id.clone(),
+            title: rule.title.clone(),
             status,
             skipped,
         });
@@ -748,12 +766,7 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
                 self.ctx.new_inner_scope()
             }) {
                 Ok(true) => {}
-                Ok(false) => {
-                    return Err(Text::new(
-                        format!("适用条件不满足：{}", when.text.trim()),
-                        format!("condition not met: {}", when.text.trim()),
-                    ));
-                }
+                Ok(false) => return Err(not_met(rule.condition.as_ref(), when)),
                 Err(e) => return Err(reason(&e, when, self.doc, None)),
             }
         }
@@ -858,12 +871,9 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
             match eval_bool(when, self.fast(item).as_ref(), &ctx) {
                 Ok(true) => {}
                 Ok(false) => {
-                    return Verdict::NotApplicable(explain.then(|| {
-                        Text::new(
-                            format!("适用条件不满足：{}", when.text.trim()),
-                            format!("condition not met: {}", when.text.trim()),
-                        )
-                    }));
+                    return Verdict::NotApplicable(
+                        explain.then(|| not_met(check.condition.as_ref(), when)),
+                    );
                 }
                 Err(e) => {
                     return Verdict::NotApplicable(

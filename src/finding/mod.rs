@@ -243,6 +243,8 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     pub rule: String,
+    /// The rule's title, so that a list of outcomes names each rule.
+    pub title: Text,
     pub status: OutcomeStatus,
     /// The checks of the rule that were left out, and why (a total not compared because some
     /// tenants lack the figure): said even when the rest of the rule passed.

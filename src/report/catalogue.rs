@@ -76,6 +76,7 @@ pub const OTHER_IDS: &[&str] = &[
     "SCHEMA",
     "PARSE",
     "ENCODING",
+    "FILETYPE",
     "LIMIT",
     "IO",
     "WAIVER",
@@ -153,6 +154,16 @@ fn fixed(id: &str) -> Option<(Text, Text)> {
         "ENCODING" => (
             Text::new("文件不是 UTF-8 编码", "the file is not encoded in UTF-8"),
             Text::new("将文件另存为 UTF-8", "save the file as UTF-8"),
+        ),
+        "FILETYPE" => (
+            Text::new(
+                "文件不是文本：工作簿、Word、PDF、图片或压缩包",
+                "the file is not text: a workbook, Word document, PDF, image or archive",
+            ),
+            Text::new(
+                "检查 YAML、JSON 或申报工作簿；附件在 attachments 中登记",
+                "check YAML, JSON or a submission workbook; list attachments under attachments",
+            ),
         ),
         "LIMIT" => (
             Text::new(

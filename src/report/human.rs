@@ -445,7 +445,11 @@ fn outcomes(report: &FileReport, lang: Lang) -> String {
                 )
             })
             .collect();
-        out.push_str(&format!("  {:<10} {line}{skipped}\n", o.rule));
+        out.push_str(&format!(
+            "  {:<10} {} — {line}{skipped}\n",
+            o.rule,
+            inline(&o.title, lang)
+        ));
     }
     out
 }

@@ -23,6 +23,7 @@ struct Report<'a> {
 struct JsonOutcome<'a> {
     file: &'a str,
     rule: &'a str,
+    title: &'a Text,
     #[serde(flatten)]
     status: &'a crate::finding::OutcomeStatus,
     /// The checks left out, and why.
@@ -86,6 +87,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, show_passed: bool) -> S
                 r.outcomes.iter().map(move |o| JsonOutcome {
                     file: r.source.name(),
                     rule: &o.rule,
+                    title: &o.title,
                     status: &o.status,
                     skipped: &o.skipped,
                 })

@@ -412,10 +412,11 @@ fn convert_rule(
         .and_then(|_| compile(doc, &pointer.join("when"), errors));
     let rule_list = str_of(node, "for_each").map(list_pointer);
     // In a rule that goes item by item, its condition is about the item: it moves to the check.
-    let item_when = if rule_list.is_some() {
-        when.take()
+    let mut condition = text_of(node, "condition");
+    let (item_when, item_condition) = if rule_list.is_some() {
+        (when.take(), condition.take())
     } else {
-        None
+        (None, None)
     };
     if item_when.is_some() && node.get("checks").is_some() {
         errors.push(error(
@@ -433,6 +434,7 @@ fn convert_rule(
         if let Some(assert) = compile(doc, &pointer.join("assert"), errors) {
             checks.push(Check {
                 when: item_when,
+                condition: item_condition,
                 assert,
                 at: str_of(node, "at").map(str::to_owned),
                 message: text_of(node, "message").unwrap_or_default(),
@@ -452,6 +454,7 @@ fn convert_rule(
         if let Some(assert) = compile(doc, &cp.join("assert"), errors) {
             checks.push(Check {
                 when: check_when,
+                condition: text_of(c, "condition"),
                 assert,
                 at: str_of(c, "at").map(str::to_owned),
                 message: text_of(c, "message").unwrap_or_default(),
@@ -496,6 +499,7 @@ fn convert_rule(
             None => KINDS.iter().map(|k| (*k).to_owned()).collect(),
         },
         when,
+        condition,
         checks,
         builtin: str_of(node, "builtin").and_then(Builtin::parse),
         help: text_of(node, "help").unwrap_or_default(),

@@ -89,6 +89,9 @@ pub const KINDS: &[&str] = &["filing", "annual", "star"];
 #[derive(Debug, Clone)]
 pub struct Check {
     pub when: Option<Expr>,
+    /// `when` in plain words (`condition: {zh, en}`, required beside it): reports and
+    /// `explain` show these, not the expression.
+    pub condition: Option<Text>,
     pub assert: Expr,
     /// Absolute (`/land/footprint_m2`) or, inside `for_each`, relative to the item (`uscc`).
     pub at: Option<String>,
@@ -177,6 +180,8 @@ pub struct Rule {
     pub effective: Effective,
     pub applies_to: Vec<String>,
     pub when: Option<Expr>,
+    /// `when` in plain words (`condition: {zh, en}`, required beside it).
+    pub condition: Option<Text>,
     pub checks: Vec<Check>,
     /// A check written in Rust, in place of `checks`.
     pub builtin: Option<Builtin>,

@@ -160,7 +160,7 @@ pub(super) fn section(
         );
     }
     if page.show_passed && !report.outcomes.is_empty() {
-        outcomes(out, report, rules, l);
+        outcomes(out, report, l);
     }
     if row.result != Outcome::Note {
         let _ = writeln!(
@@ -501,7 +501,7 @@ fn trace(out: &mut String, trace: &Trace, l: L) {
 }
 
 /// `--show-passed`: each rule in force, passed or not applicable (with the reason).
-fn outcomes(out: &mut String, report: &FileReport, rules: &[RuleInfo], l: L) {
+fn outcomes(out: &mut String, report: &FileReport, l: L) {
     let _ = write!(
         out,
         "<details class=\"outcomes\" open><summary>{}</summary>\n<table>\n",
@@ -516,10 +516,7 @@ fn outcomes(out: &mut String, report: &FileReport, rules: &[RuleInfo], l: L) {
                 format!("{}: {}", l.t("不适用", "not applicable"), l.text(reason)),
             ),
         };
-        let title = rules
-            .iter()
-            .find(|r| r.id == o.rule)
-            .map_or_else(String::new, |r| l.text(&r.title));
+        let title = l.text(&o.title);
         let _ = writeln!(
             out,
             "<tr class=\"outcome {class}\" data-rule=\"{}\" data-outcome=\"{class}\"><td><code>{}</code></td><td>{title}</td><td>{status}</td></tr>",
