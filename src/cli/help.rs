@@ -25,9 +25,25 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "schema",
-        "输出申报文件的 JSON Schema（供编辑器与 YAML 语言服务器使用）",
+        "输出申报文件的 JSON Schema（供编辑器与 YAML 语言服务器使用），或用 --format markdown 输出字段说明（docs/fields.md）",
+    ),
+    (
+        "schema --format",
+        "json：JSON Schema；markdown：每个字段的名称、类型、单位、取值、哪些申报类型必填及检查它的规则",
     ),
     ("rules", "列出、检查或测试规则手册"),
+    (
+        "template",
+        "生成登记表的填报工作簿（由申报数据模式生成），可在 Excel、WPS 或 LibreOffice 中填写",
+    ),
+    (
+        "template --kind",
+        "申报类型：filing（备案）、annual（年度运行数据）或 star（星级申报）",
+    ),
+    (
+        "template --output",
+        "要写入的工作簿（默认：当前目录下的 申报模板-类型.xlsx）",
+    ),
     (
         "score",
         "年度绩效评价视图：每个园区的一票否决项、扣分与亩均指标；多个文件时给出总体平均（Σ ÷ Σ）与各园区系数",
