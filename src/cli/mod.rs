@@ -59,6 +59,16 @@ enum Command {
         #[command(flatten)]
         look: LookArgs,
     },
+    /// Write the registration form as a workbook to fill in Excel, WPS or LibreOffice
+    /// (generated from the submission schema).
+    Template {
+        /// The kind of submission: filing (备案), annual (年度运行数据) or star (星级申报).
+        #[arg(long, value_parser = ["filing", "annual", "star"], default_value = "filing")]
+        kind: String,
+        /// The workbook to write (default: 申报模板-KIND.xlsx in the current directory).
+        #[arg(short, long, value_name = "FILE.xlsx")]
+        output: Option<PathBuf>,
+    },
     /// Explain a rule: what it checks, why, its parameters, and examples from its fixtures.
     Explain {
         /// The rule id, e.g. REC-007.
@@ -196,6 +206,7 @@ pub fn main() -> ExitCode {
         Command::Rules(command) => rules::rules(command),
         Command::Serve { args, look } => crate::serve::serve(&args, &look),
         Command::Explain { id, rules, look } => rules::explain(&id, &rules, &look),
+        Command::Template { kind, output } => template(&kind, output),
     }
 }
 
@@ -278,4 +289,33 @@ fn print_out(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+}
+
+/// `parkcheck template`: writes the workbook atomically and says where.
+fn template(kind: &str, output: Option<PathBuf>) -> ExitCode {
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("申报模板-{kind}.xlsx")));
+    let bytes =
+        match parkcheck::template::render(SUBMISSION_SCHEMA, kind, env!("CARGO_PKG_VERSION")) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("parkcheck: 无法生成模板 / could not make the template: {e}");
+                return ExitCode::from(EXIT_TROUBLE);
+            }
+        };
+    match parkcheck::output::write_atomic(&path, &bytes) {
+        Ok(()) => {
+            eprintln!(
+                "已写入模板 / wrote the template: {}",
+                parkcheck::text::visible_inline(&path.display().to_string())
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "parkcheck: 无法写入 / cannot write {}: {e}",
+                parkcheck::text::visible_inline(&path.display().to_string())
+            );
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
 }
