@@ -209,98 +209,70 @@ fn place(text: &str, needle: &str) -> (u64, u64) {
     (line, text[start..i].chars().count() as u64 + 1)
 }
 
+/// `text` with `from` replaced by `to` checked: one finding at the first `needle`, whose
+/// Chinese message names the character (`word`), and nothing else said of its value. Returns
+/// the findings.
+fn named_once(from: &str, to: &str, needle: &str, word: &str) -> Vec<Value> {
+    let text = edited(&example(), from, to);
+    let f = findings(&text);
+    let (line, column) = place(&text, needle);
+    let here = at(&f, line, column);
+    assert_eq!(here.len(), 1, "{f:#?}");
+    let zh = here[0]["message"]["zh"].as_str().unwrap();
+    assert!(zh.contains(word), "{zh}");
+    assert!(
+        here[0]["help"]["zh"].as_str().unwrap().contains("输入法"),
+        "{f:#?}"
+    );
+    let pointer = &here[0]["pointer"];
+    assert!(
+        pointer.is_null() || f.iter().filter(|x| &x["pointer"] == pointer).count() == 1,
+        "said twice: {f:#?}"
+    );
+    f
+}
+
 #[test]
 fn a_full_width_colon_is_named_at_the_character() {
     // Typed with a Chinese input method: the key above a nested mapping breaks the syntax …
-    let text = edited(&example(), "  staff: 26\n", "  staff：26\n");
-    let f = findings(&text);
-    let (line, column) = place(&text, "：26");
-    let here = at(&f, line, column);
-    assert_eq!(here.len(), 1, "{f:#?}");
-    assert_eq!(here[0]["rule"], "PARSE");
-    let zh = here[0]["message"]["zh"].as_str().unwrap();
-    assert!(zh.contains("全角冒号") && zh.contains("半角冒号"), "{zh}");
-    assert!(here[0]["help"]["zh"].as_str().unwrap().contains("输入法"));
+    let f = named_once("  staff: 26\n", "  staff：26\n", "：26", "全角冒号");
+    assert_eq!(f[0]["rule"], "PARSE");
+    assert!(f[0]["message"]["zh"].as_str().unwrap().contains("半角冒号"));
     assert_eq!(f.len(), 1, "one finding, not its echoes: {f:#?}");
-
     // … and a value that reads as text where a mapping was meant is named the same way.
-    let text = edited(
-        &example(),
+    named_once(
         "  dev_mode: 政府主导开发",
         "  dev_mode：政府主导开发",
-    );
-    let f = findings(&text);
-    let (line, column) = place(&text, "：政府");
-    let here = at(&f, line, column);
-    assert_eq!(here.len(), 1, "{f:#?}");
-    assert!(
-        here[0]["message"]["zh"]
-            .as_str()
-            .unwrap()
-            .contains("全角冒号"),
-        "{f:#?}"
+        "：政府",
+        "全角冒号",
     );
 }
 
 #[test]
 fn a_full_width_space_bracket_or_comma_is_named_once() {
     // An indentation of U+3000: one finding at the space, not 「park 为空」 and 「未知字段「　name」」.
-    let text = edited(
-        &example(),
+    let f = named_once(
         "  name: 濮院毛衫创新园",
         "\u{3000}name: 濮院毛衫创新园",
-    );
-    let f = findings(&text);
-    let (line, column) = place(&text, "\u{3000}name");
-    let here = at(&f, line, column);
-    assert_eq!(here.len(), 1, "{f:#?}");
-    assert!(
-        here[0]["message"]["zh"]
-            .as_str()
-            .unwrap()
-            .contains("全角空格"),
-        "{f:#?}"
+        "\u{3000}name",
+        "全角空格",
     );
     for finding in &f {
         let zh = finding["message"]["zh"].as_str().unwrap();
         assert!(!zh.contains("\u{3000}name"), "an echo: {zh}");
         assert_ne!(finding["pointer"], "/park", "an echo: {zh}");
     }
-
-    let text = edited(&example(), "  use: [工业用地]", "  use: ［工业用地］");
-    let f = findings(&text);
-    let (line, column) = place(&text, "［");
-    let here = at(&f, line, column);
-    assert_eq!(here.len(), 1, "{f:#?}");
-    assert!(
-        here[0]["message"]["zh"]
-            .as_str()
-            .unwrap()
-            .contains("全角方括号"),
-        "{f:#?}"
+    named_once(
+        "  use: [工业用地]",
+        "  use: ［工业用地］",
+        "［",
+        "全角方括号",
     );
-    assert!(
-        f.iter()
-            .all(|x| x["pointer"] != here[0]["pointer"] || x == here[0]),
-        "said twice: {f:#?}"
-    );
-
-    let text = edited(&example(), "[食堂餐饮, 宿舍公寓,", "[食堂餐饮，宿舍公寓,");
-    let f = findings(&text);
-    let (line, column) = place(&text, "，");
-    let here = at(&f, line, column);
-    assert_eq!(here.len(), 1, "{f:#?}");
-    assert!(
-        here[0]["message"]["zh"]
-            .as_str()
-            .unwrap()
-            .contains("全角逗号"),
-        "{f:#?}"
-    );
-    assert!(
-        f.iter()
-            .all(|x| x["pointer"] != here[0]["pointer"] || x == here[0]),
-        "said twice: {f:#?}"
+    named_once(
+        "[食堂餐饮, 宿舍公寓,",
+        "[食堂餐饮，宿舍公寓,",
+        "，",
+        "全角逗号",
     );
 }
 

@@ -22,33 +22,8 @@ use std::process::Command;
 use common::{parkcheck, root};
 use serde_json::Value;
 
-/// A Python that can import openpyxl: `PARKCHECK_PYTHON`, the CI venv, or `python3`.
 fn python() -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = std::env::var_os("PARKCHECK_PYTHON")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            root().join("target/ci-venv/bin/python"),
-            PathBuf::from("python3"),
-        ])
-        .collect();
-    for python in candidates {
-        let ok = Command::new(&python)
-            .args(["-c", "import openpyxl"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "no Python with openpyxl and CI is set: the workbook tests must run (.ci/run makes target/ci-venv from .ci/requirements.txt)"
-    );
-    eprintln!(
-        "workbook tests NOT RUN: no Python with openpyxl (python3 -m venv target/ci-venv && target/ci-venv/bin/pip install -r .ci/requirements.txt)"
-    );
-    None
+    common::openpyxl_python("workbook")
 }
 
 fn read(python: &Path, file: &Path) -> Value {

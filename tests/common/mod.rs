@@ -71,3 +71,38 @@ pub fn bundled_engine() -> parkcheck::engine::Engine {
     )
     .unwrap()
 }
+
+/// A Python that can import openpyxl (the independent reader of the workbook tests):
+/// `PARKCHECK_PYTHON`, the CI venv, or `python3`. With `CI` set and none found, the test fails:
+/// the workbook tests must run there (`.ci/run` makes `target/ci-venv` from
+/// `.ci/requirements.txt`); elsewhere it says plainly that they did not run.
+pub fn openpyxl_python(what: &str) -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = std::env::var_os("PARKCHECK_PYTHON")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            root().join("target/ci-venv/bin/python"),
+            PathBuf::from("python3"),
+        ])
+        .collect();
+    for python in candidates {
+        let ok = std::process::Command::new(&python)
+            .args(["-c", "import openpyxl"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "no Python with openpyxl and CI is set: the {what} tests must run (.ci/run makes target/ci-venv from .ci/requirements.txt)"
+    );
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "{what} tests NOT RUN: no Python with openpyxl (python3 -m venv target/ci-venv && target/ci-venv/bin/pip install -r .ci/requirements.txt)"
+        );
+    }
+    None
+}
