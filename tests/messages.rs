@@ -306,6 +306,8 @@ fn a_workbook_renamed_yaml_is_named_without_a_snippet_of_its_bytes() {
         "{out}"
     );
     assert!(!out.contains("iconv") && !out.contains("GB18030"), "{out}");
+    // Workbooks are not read yet: the help must not say they are.
+    assert!(out.contains("尚不能直接读取工作簿"), "{out}");
     assert!(
         !out.contains("PK") && !out.contains("Content_Types"),
         "{out}"
