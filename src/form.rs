@@ -213,6 +213,43 @@ impl Layout {
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
         self.sheets.iter().find(|s| s.name == name)
     }
+
+    /// The table sheet of the list at dotted `path` (`tenants`: 入驻企业名录).
+    pub fn table(&self, path: &str) -> Option<&Sheet> {
+        self.sheets
+            .iter()
+            .find(|s| matches!(&s.kind, SheetKind::Table { path: p, .. } if p == path))
+    }
+}
+
+/// A column header reduced to the field's title: the template writes `企业名称 *` for a
+/// required field and `营业收入（万元）` for one with a unit; an operator may drop either, and
+/// spaces around it (ASCII or full-width) do not count.
+#[must_use]
+pub fn header_title(header: &str) -> &str {
+    let trimmed = header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let without_unit = match trimmed.strip_suffix('）').and_then(|t| t.rsplit_once('（')) {
+        Some((title, _)) => title,
+        None => trimmed,
+    };
+    let without_unit = without_unit.trim_end();
+    without_unit
+        .strip_suffix('*')
+        .unwrap_or(without_unit)
+        .trim_end()
+}
+
+impl Sheet {
+    /// The field a column header names: its title (as [`header_title`] reduces it) or its path
+    /// (`contact.mobile`).
+    #[must_use]
+    pub fn column(&self, header: &str) -> Option<&Field> {
+        let title = header_title(header);
+        self.fields
+            .iter()
+            .find(|f| f.title == title)
+            .or_else(|| self.fields.iter().find(|f| f.path == title))
+    }
 }
 
 /// The keys of every object of the schema's text in their order, by the sorted set of keys.
@@ -665,6 +702,21 @@ mod tests {
 
     fn layout_for(kind: &str) -> Layout {
         layout(include_str!("../schemas/submission.v1.schema.json"), kind).unwrap()
+    }
+
+    #[test]
+    fn headers_are_matched_by_title_or_path() {
+        assert_eq!(header_title(" 企业名称 * "), "企业名称");
+        assert_eq!(header_title("营业收入（万元）"), "营业收入");
+        assert_eq!(header_title("营业收入 *（万元）"), "营业收入");
+        let layout = layout_for("filing");
+        let tenants = layout.table("tenants").unwrap();
+        assert_eq!(tenants.column("企业名称 *").unwrap().path, "name");
+        assert_eq!(
+            tenants.column("contact.mobile").unwrap().path,
+            "contact.mobile"
+        );
+        assert!(tenants.column("企业名").is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod catalogue;
+pub mod convert;
 pub mod coverage;
 pub mod document;
 pub mod domain;

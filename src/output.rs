@@ -24,6 +24,20 @@ pub fn hold_writes() -> MutexGuard<'static, ()> {
 /// Any I/O error creating, writing, syncing or renaming the temporary file; `path` is then
 /// untouched and the temporary file removed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_with(path, contents, true)
+}
+
+/// As [`write_atomic`], but never replaces a file: when `path` exists (or appears while the
+/// temporary file is written) the write fails with [`std::io::ErrorKind::AlreadyExists`] and
+/// `path` is untouched.
+///
+/// # Errors
+/// `AlreadyExists`, or any I/O error as [`write_atomic`].
+pub fn write_atomic_new(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_with(path, contents, false)
+}
+
+fn write_with(path: &Path, contents: &[u8], replace: bool) -> std::io::Result<()> {
     let _writing = hold_writes();
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -44,7 +58,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     }
     file.write_all(contents)?;
     file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
+    if replace {
+        file.persist(path).map_err(|e| e.error)?;
+    } else {
+        // link(2), which fails when the name exists: no window in which another file is replaced.
+        file.persist_noclobber(path).map_err(|e| e.error)?;
+    }
     Ok(())
 }
 
@@ -59,6 +78,17 @@ mod tests {
         std::fs::write(&path, "old").unwrap();
         write_atomic(&path, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_new_file_is_never_written_over_an_existing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("park.yaml");
+        write_atomic_new(&path, b"first").unwrap();
+        let err = write_atomic_new(&path, b"second").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -10,9 +10,11 @@
 //! header and label has a comment with the schema's description, unit and field name, and a
 //! required field is marked `*` (in red).
 
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, Formula, Note, Workbook,
-    Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, ExcelDateTime, Format, FormatAlign, Formula,
+    Note, Workbook, Worksheet, XlsxError,
 };
 use serde_json::Value as Json;
 
@@ -41,7 +43,37 @@ pub fn render(schema_text: &str, kind: &str, version: &str) -> Result<Vec<u8>, S
         return Err(format!("unknown kind {kind}"));
     }
     let layout = layout(schema_text, kind)?;
-    build(&layout, version).map_err(|e| e.to_string())
+    build(&layout, version, None).map_err(|e| e.to_string())
+}
+
+/// What one cell of a filled workbook holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A text cell (`@`): free text, a code, 是 / 否, a list joined with `、`, a label.
+    Text(String),
+    /// A number (the column's number format).
+    Number(f64),
+    /// A date `YYYY-MM-DD`, written as a date cell.
+    Date(String),
+}
+
+/// The values of a filled workbook, placed by `form`'s layout: for a fields sheet the value of
+/// each field by its path, for a table sheet its rows, each with one cell per column (the
+/// parent's column first for a nested list), `None` for a blank cell.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    pub fields: HashMap<String, HashMap<String, Cell>>,
+    pub tables: HashMap<String, Vec<Vec<Option<Cell>>>>,
+}
+
+/// The template of `layout` filled with `values` (the bytes of an `.xlsx` file): the same
+/// sheets, drop-downs, formats and comments as the empty template, and in the cells only what
+/// `values` holds (no default: a filled workbook says what the document says).
+///
+/// # Errors
+/// When the writer fails (a date Excel cannot hold, a sheet too large).
+pub fn render_filled(layout: &Layout, version: &str, values: &Filled) -> Result<Vec<u8>, String> {
+    build(layout, version, Some(values)).map_err(|e| e.to_string())
 }
 
 struct Formats {
@@ -92,7 +124,7 @@ impl Formats {
     }
 }
 
-fn build(layout: &Layout, version: &str) -> Result<Vec<u8>, XlsxError> {
+fn build(layout: &Layout, version: &str, filled: Option<&Filled>) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
     let mut lists = Lists::default();
@@ -102,9 +134,22 @@ fn build(layout: &Layout, version: &str) -> Result<Vec<u8>, XlsxError> {
         let worksheet = book.add_worksheet();
         worksheet.set_name(&sheet.name)?;
         match &sheet.kind {
-            SheetKind::Fields => write_fields(worksheet, sheet, layout, &formats, &mut lists)?,
+            SheetKind::Fields => {
+                let values = filled.map(|f| f.fields.get(&sheet.name));
+                write_fields(worksheet, sheet, layout, &formats, &mut lists, values)?;
+            }
             SheetKind::Table { parent, .. } => {
-                write_table(worksheet, sheet, parent.as_deref(), &formats, &mut lists)?;
+                let rows = filled
+                    .and_then(|f| f.tables.get(&sheet.name))
+                    .map_or(&[][..], Vec::as_slice);
+                write_table(
+                    worksheet,
+                    sheet,
+                    parent.as_deref(),
+                    &formats,
+                    &mut lists,
+                    rows,
+                )?;
             }
         }
     }
@@ -333,6 +378,7 @@ fn write_fields(
     layout: &Layout,
     formats: &Formats,
     lists: &mut Lists,
+    filled: Option<Option<&HashMap<String, Cell>>>,
 ) -> Result<(), XlsxError> {
     let headers = ["项目", "填写内容", "单位", "字段", "说明"];
     for (col, header) in (0u16..).zip(headers) {
@@ -365,6 +411,12 @@ fn write_fields(
         sheet.insert_note(row, 0, &note(&note_text(field, &field.path)))?;
         let value_format = formats.cell(&field.cell);
         match (&field.constant, field.path.as_str()) {
+            _ if filled.is_some() => match filled.flatten().and_then(|v| v.get(&field.path)) {
+                Some(cell) => write_cell(sheet, row, 1, cell, value_format, formats)?,
+                None => {
+                    sheet.write_blank(row, 1, value_format)?;
+                }
+            },
             (_, "kind") => {
                 sheet.write_string_with_format(row, 1, &layout.kind, value_format)?;
             }
@@ -395,6 +447,7 @@ fn write_table(
     parent: Option<&(String, Field)>,
     formats: &Formats,
     lists: &mut Lists,
+    rows: &[Vec<Option<Cell>>],
 ) -> Result<(), XlsxError> {
     let path = match &layout_sheet.kind {
         SheetKind::Table { path, .. } => path.as_str(),
@@ -413,6 +466,12 @@ fn write_table(
     for field in &layout_sheet.fields {
         columns.push((field.clone(), format!("{path}.*.{}", field.path)));
     }
+    // The drop-downs and formats reach past the data, for rows added in Excel.
+    let last_row = TABLE_ROWS.max(
+        u32::try_from(rows.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1),
+    );
     for (col, (field, full_path)) in (0u16..).zip(&columns) {
         let header_format = if field.required {
             &formats.required_header
@@ -433,16 +492,52 @@ fn write_table(
         sheet.set_column_width(col, width(&header).clamp(column_width, 40.0) + 2.0)?;
         sheet.set_column_format(col, formats.cell(&field.cell))?;
         if let Some(labels) = dropdown(field) {
-            sheet.add_data_validation(
-                1,
-                col,
-                TABLE_ROWS,
-                col,
-                &lists.validation(field, &labels)?,
-            )?;
+            sheet.add_data_validation(1, col, last_row, col, &lists.validation(field, &labels)?)?;
+        }
+    }
+    for (row, cells) in (1u32..).zip(rows) {
+        for ((col, cell), (field, _)) in (0u16..).zip(cells).zip(&columns) {
+            if let Some(cell) = cell {
+                write_cell(sheet, row, col, cell, formats.cell(&field.cell), formats)?;
+            }
         }
     }
     sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Writes a value in the column's format, or as text when it is text in a column of another
+/// kind (a wrong value is kept as it was written, for `check` to report).
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    format: &Format,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(text) => {
+            sheet.write_string_with_format(row, col, text, &formats.text)?;
+        }
+        Cell::Number(n) => {
+            let format =
+                if std::ptr::eq(format, &formats.text) || std::ptr::eq(format, &formats.date) {
+                    &formats.number
+                } else {
+                    format
+                };
+            sheet.write_number_with_format(row, col, *n, format)?;
+        }
+        Cell::Date(date) => match ExcelDateTime::parse_from_str(date) {
+            Ok(when) => {
+                sheet.write_datetime_with_format(row, col, when, &formats.date)?;
+            }
+            Err(_) => {
+                sheet.write_string_with_format(row, col, date, &formats.text)?;
+            }
+        },
+    }
     Ok(())
 }
 

@@ -45,6 +45,27 @@ const HELP: &[(&str, &str)] = &[
         "要写入的工作簿（默认：当前目录下的 申报模板-类型.xlsx）",
     ),
     (
+        "convert",
+        "在 YAML、JSON 与登记表工作簿（.xlsx）之间无损转换申报文件；加 --tenants 时用 CSV 入驻企业名录替换其中的企业名录",
+    ),
+    (
+        "convert --input",
+        "要转换的申报文件：YAML、JSON（parkcheck 能读取工作簿后也可以是工作簿）",
+    ),
+    (
+        "convert --output",
+        "要写入的文件；格式由扩展名决定（.yaml/.yml、.json、.xlsx），除非用 --to 指定",
+    ),
+    ("convert --to", "输出格式，不论 OUT 的扩展名是什么"),
+    (
+        "convert --tenants",
+        "CSV 入驻企业名录（Excel 或 WPS 另存的 CSV），替换申报文件中原有的企业名录",
+    ),
+    (
+        "convert --force",
+        "OUT 已存在时替换它（输入文件永远不会被覆盖）",
+    ),
+    (
         "score",
         "年度绩效评价视图：每个园区的一票否决项、扣分与亩均指标；多个文件时给出总体平均（Σ ÷ Σ）与各园区系数",
     ),

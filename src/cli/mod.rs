@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod convert;
 mod help;
 mod rules;
 mod score;
@@ -69,6 +70,9 @@ enum Command {
         #[arg(short, long, value_name = "FILE.xlsx")]
         output: Option<PathBuf>,
     },
+    /// Convert a submission between YAML, JSON and the form's workbook (.xlsx), losslessly;
+    /// with --tenants, replace its tenant list by a CSV 入驻企业名录.
+    Convert(convert::ConvertArgs),
     /// Explain a rule: what it checks, why, its parameters, and examples from its fixtures.
     Explain {
         /// The rule id, e.g. REC-007.
@@ -207,6 +211,7 @@ pub fn main() -> ExitCode {
         Command::Serve { args, look } => crate::serve::serve(&args, &look),
         Command::Explain { id, rules, look } => rules::explain(&id, &rules, &look),
         Command::Template { kind, output } => template(&kind, output),
+        Command::Convert(args) => convert::convert(&args),
     }
 }
 
