@@ -47,8 +47,9 @@ fn shown(path: &Path) -> String {
     visible_inline(&path.display().to_string()).into_owned()
 }
 
+/// What a successful conversion did, on standard output (the data goes to OUT, never there).
 fn say(text: &Text, lang: Lang) {
-    eprintln!("{}", text.render_inline(lang));
+    super::print_out(&format!("{}\n", text.render_inline(lang)));
 }
 
 fn trouble(text: &Text, lang: Lang) -> ExitCode {

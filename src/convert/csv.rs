@@ -80,7 +80,16 @@ pub fn read_tenants(bytes: &[u8], sheet: &Sheet) -> Result<TenantList, Vec<CsvPr
             ),
         }]);
     };
-    let header_line = header.position().map_or(1, csv::Position::line);
+    let line_of = |position: Option<&csv::Position>| -> u64 {
+        let mut byte = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        // A record's position may be that of the line break ending the one before it.
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        let before = text.as_bytes().get(..byte).unwrap_or(text.as_bytes());
+        1 + before.iter().filter(|b| **b == b'\n').count() as u64
+    };
+    let header_line = line_of(header.position());
     let mut columns: Vec<Option<&Field>> = Vec::new();
     for (i, title) in header.iter().enumerate() {
         let column = i + 1;
@@ -142,7 +151,7 @@ pub fn read_tenants(bytes: &[u8], sheet: &Sheet) -> Result<TenantList, Vec<CsvPr
                 break;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = line_of(record.position());
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -433,7 +442,19 @@ fn labelled(value: &str, field: &Field) -> Result<(), Why> {
     let best = field
         .labels
         .iter()
-        .map(|l| (strsim::jaro_winkler(value, l), l))
+        .map(|l| {
+            // `已入驻` for `入驻`: a label inside the value (or the value inside a label) is
+            // the likeliest meaning, whatever the edit distance says.
+            let inside = value.contains(l.as_str()) || l.contains(value);
+            (
+                if inside {
+                    1.0
+                } else {
+                    strsim::jaro_winkler(value, l)
+                },
+                l,
+            )
+        })
         .filter(|(s, _)| *s >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     let shown = clip(value);
