@@ -9,6 +9,10 @@
 //! numbers and dates have number and date formats; header rows are frozen, widths set, every
 //! header and label has a comment with the schema's description, unit and field name, and a
 //! required field is marked `*` (in red).
+//!
+//! The same writer fills the template with a document's values for `parkcheck convert`
+//! ([`render_filled`]: `crate::convert` places each value at its cell, this writes it), so a
+//! converted workbook has exactly the template's sheets, drop-downs and formats.
 
 use std::collections::HashMap;
 

@@ -491,6 +491,12 @@ fn a_value_the_workbook_cannot_hold_is_refused_and_named() {
             "/park/nickname",
             "没有这个字段的位置",
         ),
+        (
+            "upstairs: false",
+            "upstairs: false\n  upstair: true",
+            "/park/upstair",
+            "是不是 upstairs（",
+        ),
     ];
     for (from, to, pointer, said) in cases {
         let changed = base.replacen(from, to, 1);

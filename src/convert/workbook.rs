@@ -40,7 +40,10 @@ pub struct Unplaced {
 /// # Errors
 /// Every value that has no cell or that a cell would change, each with its pointer.
 pub fn place(root: &Node, layout: &Layout) -> Result<Filled, Vec<Unplaced>> {
-    let mut placer = Placer::default();
+    let mut placer = Placer {
+        known: known_fields(layout),
+        ..Placer::default()
+    };
     for sheet in &layout.sheets {
         match &sheet.kind {
             SheetKind::Fields => {
@@ -78,6 +81,40 @@ struct Placer {
     /// Pointers of lists written as tables: their items' fields are placed one by one.
     tables: HashSet<String>,
     problems: Vec<Unplaced>,
+    /// Every field the layout has a cell for, dotted (`tenants.*.contact.mobile`), with its
+    /// title: the "did you mean" of a field without one.
+    known: Vec<(String, String)>,
+}
+
+fn known_fields(layout: &Layout) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sheet in &layout.sheets {
+        let prefix = match &sheet.kind {
+            SheetKind::Fields => String::new(),
+            SheetKind::Table { path, .. } => format!("{path}.*."),
+        };
+        for field in &sheet.fields {
+            out.push((format!("{prefix}{}", field.path), field.title.clone()));
+        }
+    }
+    out
+}
+
+/// The dotted path of a pointer with list indexes as `*`: `/tenants/3/contact/mobil` gives
+/// `tenants.*.contact.mobil`.
+fn dotted(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "*".to_owned()
+            } else {
+                t.replace("~1", "/").replace("~0", "~")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// The node at dotted `path` under `node`.
@@ -230,6 +267,28 @@ impl Placer {
         out
     }
 
+    /// A field of the layout beside the one at `pointer` whose name is close to its name.
+    fn did_you_mean(&self, pointer: &str) -> (String, String) {
+        let path = dotted(pointer);
+        let (parent, name) = path.rsplit_once('.').unwrap_or(("", path.as_str()));
+        let best = self
+            .known
+            .iter()
+            .filter_map(|(known, title)| {
+                let (p, n) = known.rsplit_once('.').unwrap_or(("", known.as_str()));
+                (p == parent && n != name).then(|| (strsim::jaro_winkler(name, n), n, title))
+            })
+            .filter(|(score, ..)| *score >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match best {
+            Some((_, n, title)) => (
+                format!("；是不是 {n}（{title}）？"),
+                format!("; did you mean {n} ({title})?"),
+            ),
+            None => (String::new(), String::new()),
+        }
+    }
+
     /// Reports every value under `node` that has no cell.
     fn leftovers(&mut self, node: &Node, pointer: &str) {
         if self.placed.contains(pointer) {
@@ -260,9 +319,13 @@ impl Placer {
         };
         let shown = if pointer.is_empty() { "/" } else { pointer };
         let shown = clip(shown);
+        let (zh_hint, en_hint) = self.did_you_mean(pointer);
         self.problem(
             pointer,
-            Text::new(format!("{shown}：{zh}"), format!("{shown}: {en}")),
+            Text::new(
+                format!("{shown}：{zh}{zh_hint}"),
+                format!("{shown}: {en}{en_hint}"),
+            ),
         );
     }
 }
