@@ -20,6 +20,12 @@ use serde_json::{Map, Value as Json};
 /// The separator of a list of strings in one cell.
 pub const LIST_SEPARATOR: &str = "、";
 
+/// An empty list (`accidents_last_12m: []`) in a workbook: this word, the form's "none", alone
+/// in a list cell, or in the first column of a table's row (after the parent's column for a
+/// list inside an item) with the rest of the row blank. A table without rows, or a blank list
+/// cell, is a list not given.
+pub const EMPTY_LIST: &str = "无";
+
 /// The sheets of the top-level sections, in the form's order: sections before the first list
 /// go on 基本信息, the operator's and later ones on 运营信息.
 const OPERATION_SECTIONS: &[&str] = &[

@@ -8,11 +8,9 @@
 use compact_str::CompactString;
 
 use crate::document::{Entry, Node, Value};
-use crate::form::{CellType, Field, LIST_SEPARATOR, Sheet, header_title};
+use crate::form::{CellType, EMPTY_LIST, Field, LIST_SEPARATOR, Sheet, header_title};
 use crate::source::Span;
 use crate::text::{Text, clip};
-
-use super::workbook::EMPTY_LIST;
 
 /// A problem of the CSV file at a 1-based line and, when it is about one cell, a 1-based
 /// column (the cell's position in its row).

@@ -18,8 +18,9 @@ use crate::form::layout;
 use crate::source::Span;
 use crate::template::{KINDS, render_filled};
 
+pub use crate::form::EMPTY_LIST;
 pub use text::{NotJson, to_json, to_yaml};
-pub use workbook::{EMPTY_LIST, Unplaced, place};
+pub use workbook::{Unplaced, place};
 
 /// What `convert` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //!
 //! What a cell can say, and so what is refused:
 //! - a blank cell is a field not given, so `null`, `""` and an empty object have no cell;
-//! - an empty list is the word [`EMPTY_LIST`] (`无`): in the first column of a table's row (after
+//! - an empty list is the word [`crate::form::EMPTY_LIST`] (`无`): in the first column of a table's row (after
 //!   the parent's column for a nested list) or alone in a list cell; a list whose one item is
 //!   `无` would read back as empty and is refused;
 //! - `是` / `否` in a yes-or-no column are `true` / `false`, so a string `是` there is refused;
@@ -14,12 +14,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::document::{Node, Value, escape_token};
-use crate::form::{CellType, Field, LIST_SEPARATOR, Layout, SheetKind};
+use crate::form::{CellType, EMPTY_LIST, Field, LIST_SEPARATOR, Layout, SheetKind};
 use crate::template::{Cell, Filled, column_letter};
 use crate::text::{Text, clip};
-
-/// The cell of an empty list (`accidents_last_12m: []`): the form's word for "none".
-pub const EMPTY_LIST: &str = "无";
 
 /// Excel's most characters in a cell.
 const MAX_CELL_CHARS: usize = 32_767;
