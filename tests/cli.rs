@@ -533,37 +533,54 @@ fn help_speaks_chinese_first() {
         &["rules", "test"],
         &["score"],
         &["explain"],
+        &["serve"],
+        &["template"],
     ] {
         let mut zh = sub.to_vec();
         zh.extend(["--lang", "zh", "--help"]);
         let mut en = sub.to_vec();
         en.extend(["--lang", "en", "--help"]);
-        if sub == ["rules", "test"] || sub == ["schema"] || sub == ["rules"] {
-            // No --lang option there: the language is still taken from the arguments.
-            zh = sub.to_vec();
-            zh.push("--help");
-            en = zh.clone();
-        }
         let zh_help = help(&zh);
         assert!(zh_help.contains("显示帮助"), "{zh:?}: {zh_help}");
-        if en.contains(&"en") {
-            let en_help = help(&en);
-            assert!(en_help.contains("Print help"), "{en_help}");
-            assert!(!en_help.contains("显示帮助"), "{en_help}");
-            // The same options, whatever the language.
-            let options = |text: &str| -> Vec<String> {
-                text.lines()
-                    .filter(|l| l.trim_start().starts_with('-'))
-                    .flat_map(str::split_whitespace)
-                    .map(|w| w.trim_end_matches(','))
-                    .filter(|w| w.starts_with('-'))
-                    .map(str::to_owned)
-                    .collect()
-            };
-            assert_eq!(options(&zh_help), options(&en_help), "{sub:?}");
-            assert!(!zh_help.contains("Print help"), "{zh_help}");
-        }
+        // clap's own headings and notes are in the language too.
+        assert!(zh_help.contains("用法："), "{zh_help}");
+        assert!(zh_help.contains("选项："), "{zh_help}");
+        assert!(!zh_help.contains("Usage:"), "{zh_help}");
+        assert!(!zh_help.contains("[default:"), "{zh_help}");
+        assert!(!zh_help.contains("[possible values:"), "{zh_help}");
+        let en_help = help(&en);
+        assert!(en_help.contains("Print help"), "{en_help}");
+        assert!(en_help.contains("Usage:"), "{en_help}");
+        assert!(!en_help.contains("显示帮助"), "{en_help}");
+        // The same options, whatever the language.
+        let options = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.trim_start().starts_with('-'))
+                .flat_map(str::split_whitespace)
+                .map(|w| w.trim_end_matches(','))
+                .filter(|w| w.starts_with('-'))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(options(&zh_help), options(&en_help), "{sub:?}");
+        assert!(!zh_help.contains("Print help"), "{zh_help}");
     }
+    // `--lang` is global: before the subcommand as after it, and at the top level.
+    let top_en = help(&["--lang", "en", "--help"]);
+    assert!(top_en.contains("Check submissions"), "{top_en}");
+    assert!(!top_en.contains("检查申报文件"), "{top_en}");
+    let top_zh = help(&["--lang=zh", "--help"]);
+    assert!(top_zh.contains("子命令："), "{top_zh}");
+    assert!(!top_zh.contains("Check submissions"), "{top_zh}");
+    let before = help(&["--lang", "en", "check", "--help"]);
+    assert_eq!(before, help(&["check", "--lang", "en", "--help"]));
+    assert!(default.contains("用法 / Usage: parkcheck"), "{default}");
+    let check_both = help(&["check", "--help"]);
+    assert!(
+        check_both
+            .contains("[默认 / default: error] [可取 / possible values: info, warning, error]"),
+        "{check_both}"
+    );
     let check = help(&["check", "--lang", "zh", "--help"]);
     assert!(check.contains("--fail-on"), "{check}");
     assert!(

@@ -31,7 +31,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
     #[command(flatten)]
-    look: LookArgs,
+    pub(crate) look: LookArgs,
     #[command(flatten)]
     rules: RulesArgs,
     /// Exit with 1 when a finding at or above this severity is reported.

@@ -94,7 +94,7 @@ const HELP: &[(&str, &str)] = &[
     ("* --version", "显示版本"),
     (
         "* --lang",
-        "消息语言（人读的输出）：zh 中文、en 英文、both 中英文；JSON 始终含两种语言",
+        "消息与帮助的语言：zh 中文、en 英文、both 中英文（中文在前）；JSON 始终含两种语言；写在子命令之前或之后均可",
     ),
     ("* --color", "人读输出何时使用颜色"),
     ("* --rules", "使用该目录中的规则手册，而不是内置的"),
@@ -327,9 +327,11 @@ fn localize_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         return cmd;
     }
     let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+    let template = help_template(&cmd, lang);
     cmd = cmd
         .about(localized(command_chinese(path), &about, lang))
-        .long_about(None);
+        .long_about(None)
+        .help_template(template);
     let ids: Vec<String> = cmd
         .get_arguments()
         .map(|a| a.get_id().as_str().to_owned())
@@ -338,7 +340,11 @@ fn localize_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         let zh = arg_chinese(path, &id);
         cmd = cmd.mut_arg(id.as_str(), |arg| {
             let english = arg.get_help().map(ToString::to_string).unwrap_or_default();
-            arg.help(localized(zh, &english, lang)).long_help(None)
+            let help = localized(zh, &english, lang) + &values_note(&arg, lang);
+            arg.help(help)
+                .long_help(None)
+                .hide_default_value(true)
+                .hide_possible_values(true)
         });
     }
     let names: Vec<String> = cmd
@@ -350,6 +356,65 @@ fn localize_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         cmd = cmd.mut_subcommand(name.as_str(), |sub| localize_at(sub, &sub_path, lang));
     }
     cmd
+}
+
+/// What clap appends to an option's help (`[default: …] [possible values: …]`), in `lang`.
+fn values_note(arg: &clap::Arg, lang: Lang) -> String {
+    let join = |values: Vec<String>| values.join(", ");
+    let mut note = String::new();
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && !arg.is_hide_default_value_set() {
+        let label = Text::new("默认", "default").render_inline(lang);
+        note += &format!(" [{label}{}{}]", colon(lang), join(defaults));
+    }
+    let possible: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_owned())
+        .collect();
+    if !possible.is_empty() && !arg.is_hide_possible_values_set() {
+        let label = Text::new("可取", "possible values").render_inline(lang);
+        note += &format!(" [{label}{}{}]", colon(lang), join(possible));
+    }
+    note
+}
+
+/// The colon after a heading: full-width in Chinese alone.
+const fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        _ => ": ",
+    }
+}
+
+/// clap's help layout with its headings (`Usage:`, `Commands:`, `Arguments:`, `Options:`) in
+/// `lang`: the sections `cmd` has, in clap's order.
+fn help_template(cmd: &Command, lang: Lang) -> String {
+    let heading = |zh: &str, en: &str| Text::new(zh, en).render_inline(lang);
+    let end = colon(lang).trim_end();
+    let mut template = format!(
+        "{{before-help}}{{about-with-newline}}\n{}{}{{usage}}\n",
+        heading("用法", "Usage"),
+        colon(lang)
+    );
+    if cmd.has_subcommands() {
+        template += &format!(
+            "\n{}{end}\n{{subcommands}}\n",
+            heading("子命令", "Commands")
+        );
+    }
+    if cmd.get_positionals().next().is_some() {
+        template += &format!("\n{}{end}\n{{positionals}}\n", heading("参数", "Arguments"));
+    }
+    if cmd.get_arguments().any(|a| !a.is_positional()) {
+        template += &format!("\n{}{end}\n{{options}}\n", heading("选项", "Options"));
+    }
+    template + "{after-help}"
 }
 
 #[cfg(test)]

@@ -27,6 +27,10 @@ pub use score::ScoreArgs;
 #[derive(Debug, Parser)]
 #[command(name = "parkcheck", version, about, long_about = None)]
 struct Cli {
+    /// Language of the messages and of the help: zh, en, or both (Chinese first); JSON always
+    /// carries both. Given before or after the subcommand.
+    #[arg(long, value_enum, global = true)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -82,6 +86,25 @@ enum Command {
         #[command(flatten)]
         look: LookArgs,
     },
+}
+
+impl Command {
+    /// The display options of the command, where it has them: the global `--lang` goes there.
+    fn look_mut(&mut self) -> Option<&mut LookArgs> {
+        match self {
+            Self::Check(args) => Some(&mut args.look),
+            Self::Score(args) => Some(&mut args.look),
+            Self::Serve { look, .. } | Self::Explain { look, .. } => Some(look),
+            Self::Rules(
+                RulesCommand::List { look, .. }
+                | RulesCommand::Lint { look, .. }
+                | RulesCommand::Coverage { look, .. },
+            ) => Some(look),
+            Self::Rules(RulesCommand::Test { .. })
+            | Self::Schema { .. }
+            | Self::Template { .. } => None,
+        }
+    }
 }
 
 /// What `parkcheck schema` prints.
@@ -149,8 +172,8 @@ pub(crate) struct RulesArgs {
 
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct LookArgs {
-    /// Language of the messages (human output); JSON always carries both.
-    #[arg(long, value_enum)]
+    /// The language of the messages: the global `--lang` (of [`Cli`]), set after parsing.
+    #[arg(skip)]
     pub(crate) lang: Option<Lang>,
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -197,7 +220,11 @@ pub fn main() -> ExitCode {
             e.exit()
         }
     };
-    match cli.command {
+    let mut command = cli.command;
+    if let Some(look) = command.look_mut() {
+        look.lang = cli.lang;
+    }
+    match command {
         Command::Schema { format, rules } => match format {
             SchemaFormat::Json => {
                 print_out(SUBMISSION_SCHEMA);

@@ -19,7 +19,7 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_score_format)]
     format: Vec<ScoreSpec>,
     #[command(flatten)]
-    look: LookArgs,
+    pub(crate) look: LookArgs,
     #[command(flatten)]
     rules: RulesArgs,
     /// Evaluate as of this date (YYYY-MM-DD) instead of each submission's `as_of`.
