@@ -33,7 +33,7 @@ pub struct ConvertArgs {
     #[arg(long)]
     force: bool,
     #[command(flatten)]
-    look: LookArgs,
+    pub(crate) look: LookArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -94,6 +94,7 @@ impl Command {
         match self {
             Self::Check(args) => Some(&mut args.look),
             Self::Score(args) => Some(&mut args.look),
+            Self::Convert(args) => Some(&mut args.look),
             Self::Serve { look, .. } | Self::Explain { look, .. } => Some(look),
             Self::Rules(
                 RulesCommand::List { look, .. }
