@@ -200,6 +200,27 @@ proptest! {
     }
 }
 
+proptest! {
+    // Each case runs parkcheck and Python: a few dozen, not hundreds.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn generated_submissions_in_a_workbook_hold_every_value_in_its_cell(doc in generated()) {
+        let Some(python) = python() else { return Ok(()) };
+        let parsed = load("g.json", &serde_json::to_string(&doc).unwrap());
+        if let Ok(bytes) = convert::to_xlsx(&parsed.root, SUBMISSION_SCHEMA, "test") {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("g.xlsx");
+            std::fs::write(&file, bytes).unwrap();
+            let kind = match parsed.root.get("kind").map(|k| &k.value) {
+                Some(Value::Str(k)) if ["filing", "annual", "star"].contains(&k.as_str()) => k.clone(),
+                _ => "filing".into(),
+            };
+            compare_book(&parsed.root, &read_book(&python, &file), &layout(SUBMISSION_SCHEMA, &kind).unwrap());
+        }
+    }
+}
+
 // ---- the workbook, read back by openpyxl ----
 
 fn python() -> Option<PathBuf> {
@@ -644,9 +665,9 @@ fn every_row_problem_is_reported_at_its_line_and_column() {
     for expected in [
         "名录.csv:1:8: 未知的表头“联系人手机号”",
         "是不是“联系人手机”？",
-        "名录.csv:3:2: 第 2 家企业的企业统一社会信用代码：“9.13304E+17”是科学计数法",
-        "名录.csv:4:4: 第 3 家企业的入驻日期：“2023/13/1”不是日期",
-        "名录.csv:4:5: 第 3 家企业的企业状态：“已入驻”不是登记表的选项；是不是“入驻”？",
+        "名录.csv:3:2: 第 2 家企业（嘉兴数橙信息技术有限公司）的企业统一社会信用代码：“9.13304E+17”是科学计数法",
+        "名录.csv:4:4: 第 3 家企业（嘉兴澄码网络科技有限公司）的入驻日期：“2023/13/1”不是日期",
+        "名录.csv:4:5: 第 3 家企业（嘉兴澄码网络科技有限公司）的企业状态：“已入驻”不是登记表的选项；是不是“入驻”？",
         "名录.csv:5: 这一行有 21 列，表头有 22 列",
         "did you mean 联系人手机 (contact.mobile)?",
     ] {

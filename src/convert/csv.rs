@@ -172,6 +172,23 @@ pub fn read_tenants(bytes: &[u8], sheet: &Sheet) -> Result<TenantList, Vec<CsvPr
             });
             continue;
         }
+        // The tenant as the form names it: 第 3 家企业（its name, when the row gives one）.
+        let name = columns
+            .iter()
+            .position(|f| f.is_some_and(|f| f.path == "name"))
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let (zh_who, en_who) = match name {
+            Some(n) => (
+                format!("第 {} 家企业（{}）", tenants.len() + 1, clip(n)),
+                format!("tenant {} ({})", tenants.len() + 1, clip(n)),
+            ),
+            None => (
+                format!("第 {} 家企业", tenants.len() + 1),
+                format!("tenant {}", tenants.len() + 1),
+            ),
+        };
         let mut values: Vec<(&Field, Value)> = Vec::new();
         for (i, (cell, field)) in record.iter().zip(&columns).enumerate() {
             let Some(field) = field else { continue };
@@ -185,8 +202,8 @@ pub fn read_tenants(bytes: &[u8], sheet: &Sheet) -> Result<TenantList, Vec<CsvPr
                     line,
                     column: Some(i + 1),
                     message: Text::new(
-                        format!("第 {} 家企业的{}：{zh}", tenants.len() + 1, field.title),
-                        format!("tenant {}, {}: {en}", tenants.len() + 1, field.path),
+                        format!("{zh_who}的{}：{zh}", field.title),
+                        format!("{en_who}, {}: {en}", field.path),
                     ),
                 }),
             }
