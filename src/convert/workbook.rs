@@ -431,6 +431,20 @@ fn text_cell(s: &str) -> Result<(), Why> {
             "an empty string cannot be told from a blank cell",
         ));
     }
+    if s.chars()
+        .any(|c| c <= '\u{1f}' && !matches!(c, '\t' | '\n'))
+    {
+        return Err(why(
+            "含有控制字符（回车、NUL 等）：工作簿的单元格存不下（会写成 _x000D_ 之类的代码）",
+            "contains a control character (a carriage return, NUL, …), which a workbook cell cannot hold (it is written as a code like _x000D_)",
+        ));
+    }
+    if has_xml_escape(s) {
+        return Err(why(
+            "含有形如 _x0041_ 的文字：Excel 读取时会把它当成一个转义的字符",
+            "contains text like _x0041_, which Excel reads as an escaped character",
+        ));
+    }
     if s.chars().count() > MAX_CELL_CHARS {
         return Err(why(
             "超过 Excel 单元格的 32 767 个字符",
@@ -470,4 +484,15 @@ fn list_cell(items: &[Node]) -> Result<Cell, Why> {
     let joined = parts.join(LIST_SEPARATOR);
     text_cell(&joined)?;
     Ok(Cell::Text(joined))
+}
+
+/// `_xHHHH_`, the escape of a character in the workbook's XML.
+fn has_xml_escape(s: &str) -> bool {
+    s.match_indices("_x").any(|(i, _)| {
+        s.as_bytes().get(i + 2..i + 7).is_some_and(|b| {
+            b.get(..4)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+                && b.get(4) == Some(&b'_')
+        })
+    })
 }
