@@ -164,11 +164,12 @@ fn layout_of(schema: &Json, order: &KeyOrders, kind: &str) -> Layout {
     let root = walker.resolve(schema);
     let required = required_of(&root);
     if let Some(properties) = root.get("properties").and_then(Json::as_object) {
-        for (key, node) in walker.ordered(properties) {
-            if key == "$schema" {
-                continue;
-            }
-            let target = if OPERATION_SECTIONS.contains(&key.as_str()) {
+        // `$schema` (for editors) is a field like any other, so a workbook holds every field of
+        // a submission; it goes last, after the declaration, not before the park's name.
+        let mut ordered = walker.ordered(properties);
+        ordered.sort_by_key(|(key, _)| key.as_str() == "$schema");
+        for (key, node) in ordered {
+            let target = if key == "$schema" || OPERATION_SECTIONS.contains(&key.as_str()) {
                 &mut operation
             } else {
                 &mut basic

@@ -494,6 +494,33 @@ fn yaml_to_xlsx_puts_every_value_in_its_cell_over_the_fixtures() {
 }
 
 #[test]
+fn the_schema_address_and_empty_lists_have_their_cells() {
+    let Some(python) = python() else { return };
+    let text = std::fs::read_to_string(root().join("fixtures/examples/puyuan-sweater-park.yaml"))
+        .unwrap()
+        .replacen(
+            "format: parkcheck/v1",
+            "$schema: ../../schemas/submission.v1.schema.json\nformat: parkcheck/v1",
+            1,
+        );
+    let doc = load("s.yaml", &text);
+    assert!(doc.root.get("$schema").is_some());
+    let bytes = convert::to_xlsx(&doc.root, SUBMISSION_SCHEMA, "test").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.xlsx");
+    std::fs::write(&file, bytes).unwrap();
+    let book = read_book(&python, &file);
+    compare_book(
+        &doc.root,
+        &book,
+        &layout(SUBMISSION_SCHEMA, "annual").unwrap(),
+    );
+    // `accidents_last_12m: []` is 无 on 事故, not an empty sheet.
+    let accidents = sheet(&book, "事故");
+    assert_eq!(accidents["rows"][0][0]["v"], convert::EMPTY_LIST);
+}
+
+#[test]
 fn a_value_the_workbook_cannot_hold_is_refused_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let base =
