@@ -376,6 +376,25 @@ fn write_guide(
     Ok(())
 }
 
+/// The 1-based row of each field of a fields sheet, as [`write_fields`] lays them out: after
+/// the header, a row naming each section before its first field.
+#[must_use]
+pub fn field_rows(sheet: &Sheet) -> Vec<u32> {
+    let mut rows = Vec::with_capacity(sheet.fields.len());
+    let mut row = 1u32;
+    let mut section: Option<&str> = None;
+    for field in &sheet.fields {
+        let top = field.group.first().map(String::as_str);
+        if top.is_some() && top != section {
+            row += 1;
+            section = top;
+        }
+        rows.push(row + 1);
+        row += 1;
+    }
+    rows
+}
+
 fn write_fields(
     sheet: &mut Worksheet,
     layout_sheet: &Sheet,

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::document::{Node, Value, escape_token};
 use crate::form::{CellType, EMPTY_LIST, Field, LIST_SEPARATOR, Layout, SheetKind};
-use crate::template::{Cell, Filled, column_letter};
+use crate::template::{Cell, Filled, column_letter, field_rows};
 use crate::text::{Text, clip};
 
 /// Excel's most characters in a cell.
@@ -45,7 +45,7 @@ pub fn place(root: &Node, layout: &Layout) -> Result<Filled, Vec<Unplaced>> {
         match &sheet.kind {
             SheetKind::Fields => {
                 let mut values = HashMap::new();
-                for (row, field) in (2u32..).zip(&sheet.fields) {
+                for (row, field) in field_rows(sheet).into_iter().zip(&sheet.fields) {
                     let pointer = pointer_of("", &field.path);
                     if let Some(node) = get_path(root, &field.path) {
                         let at = format!("{}!B{row}", sheet.name);
