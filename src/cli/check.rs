@@ -176,7 +176,7 @@ fn destinations(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)>
 /// temporary file is left. `ctrlc` runs the handler on its own thread, not in signal context,
 /// so it may take a lock and print.
 #[allow(clippy::exit)]
-fn exit_on_interrupt() {
+pub(crate) fn exit_on_interrupt() {
     let installed = ctrlc::set_handler(|| {
         let _no_more_writes = parkcheck::output::hold_writes();
         eprintln!("parkcheck: 已中断 / interrupted");

@@ -76,6 +76,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 pub fn convert(args: &ConvertArgs) -> ExitCode {
+    // Ctrl-C waits for the write in progress: OUT is whole or absent, no temporary is left.
+    super::check::exit_on_interrupt();
     let lang = args.look.lang.unwrap_or_default();
     let output = &args.output;
     let target = match args.to {
