@@ -140,6 +140,17 @@ fn scalar() -> impl Strategy<Value = Json> {
     ]
 }
 
+/// A scalar, or a small list or mapping of them (keys that need quoting too).
+fn value() -> impl Strategy<Value = Json> {
+    scalar().prop_recursive(2, 8, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Json::Array),
+            prop::collection::btree_map(prop_oneof!["[a-z_]{1,8}", tricky()], inner, 0..3)
+                .prop_map(|m| Json::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
 /// The base (a filing with ten tenants) with some values replaced at random leaves.
 fn base() -> Json {
     let text = std::fs::read_to_string(root().join("fixtures/structural/bom-crlf.yaml")).unwrap();
@@ -166,7 +177,7 @@ fn replace_leaf(doc: &mut Json, at: usize, value: Json) {
 }
 
 fn generated() -> impl Strategy<Value = Json> {
-    prop::collection::vec((any::<usize>(), scalar()), 0..8).prop_map(|edits| {
+    prop::collection::vec((any::<usize>(), value()), 0..8).prop_map(|edits| {
         let mut doc = base();
         for (at, value) in edits {
             replace_leaf(&mut doc, at, value);
