@@ -5,8 +5,16 @@ template's `字段 / field: tenants.*.uscc`).
 
     python workbook_fill.py TEMPLATE.xlsx SUBMISSION.json OUT.xlsx [EDITS.json]
 
-EDITS is a list of {"sheet", "cell", "value"} (and optional "number_format") applied last: a
-typo in a cell, a code typed as a number, a date as text.
+EDITS is a list applied last, each one of:
+  {"sheet", "cell", "value"[, "number_format"]}  a typo, a code typed as a number, a date as text
+                                                 (a value starting with "=" is a formula, saved
+                                                 without a cached value, as openpyxl does)
+  {"op": "field", "sheet", "path", "value"}      the value of a fields sheet's row, by its 字段
+  {"op": "merge", "sheet", "range"}              merged cells
+  {"op": "clear_row", "sheet", "row"}            an empty row in the middle of a list
+  {"op": "hide", "sheet"}                        a hidden sheet
+  {"op": "rename", "sheet", "to"}                a sheet renamed
+  {"op": "epoch1904"}                            the 1904 date system (old Mac Excel)
 """
 import json
 import sys
@@ -81,10 +89,31 @@ for ws in book.worksheets:
                 ws.cell(row=r, column=c).value = cell_value(v)
 
 for e in edits:
+    op = e.get("op", "set")
+    if op == "epoch1904":
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+        book.epoch = CALENDAR_MAC_1904
+        continue
     ws = book[e["sheet"]]
-    cell = ws[e["cell"]]
-    cell.value = e["value"]
-    if "number_format" in e:
-        cell.number_format = e["number_format"]
+    if op == "merge":
+        ws.merge_cells(e["range"])
+    elif op == "field":
+        for row in ws.iter_rows(min_row=2):
+            if row[3].value == e["path"]:
+                row[1].value = e["value"]
+                if "number_format" in e:
+                    row[1].number_format = e["number_format"]
+    elif op == "clear_row":
+        for c in ws[e["row"]]:
+            c.value = None
+    elif op == "hide":
+        ws.sheet_state = "hidden"
+    elif op == "rename":
+        ws.title = e["to"]
+    else:
+        cell = ws[e["cell"]]
+        cell.value = e["value"]
+        if "number_format" in e:
+            cell.number_format = e["number_format"]
 
 book.save(out)

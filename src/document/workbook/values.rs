@@ -237,9 +237,9 @@ fn text(value: &Data, field: &Field, out: &mut Converted) {
 }
 
 fn number(value: &Data, field: &Field, out: &mut Converted) {
-    let integer = field.cell == CellType::Integer;
+    // A whole number is an integer, as YAML writes `9500` (a cell cannot tell `5` from `5.0`).
     let from_f64 = |f: f64| {
-        if integer && f.fract() == 0.0 && f.abs() < 9.0e15 {
+        if f.fract() == 0.0 && f.abs() < 9.0e15 {
             #[allow(clippy::cast_possible_truncation)]
             Value::Int(f as i64)
         } else {
