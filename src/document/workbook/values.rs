@@ -142,7 +142,7 @@ pub fn convert(value: &Data, formula: bool, field: &Field, date1904: bool) -> Co
     }
     match field.cell {
         CellType::Text => text(value, field, &mut out),
-        CellType::Integer | CellType::Number => number(value, field, &mut out),
+        CellType::Integer | CellType::Number => number(value, &mut out),
         CellType::Date => date(value, date1904, &mut out),
         CellType::Boolean => boolean(value, &mut out),
         CellType::List => list(value, &mut out),
@@ -236,7 +236,7 @@ fn text(value: &Data, field: &Field, out: &mut Converted) {
     }
 }
 
-fn number(value: &Data, field: &Field, out: &mut Converted) {
+fn number(value: &Data, out: &mut Converted) {
     // A whole number is an integer, as YAML writes `9500` (a cell cannot tell `5` from `5.0`).
     let from_f64 = |f: f64| {
         if f.fract() == 0.0 && f.abs() < 9.0e15 {
