@@ -123,7 +123,7 @@ fn string(node: Option<&Node>) -> Option<&str> {
 
 fn located(doc: &Document, node: &Node, pointer: Pointer) -> Option<Located> {
     let value = string(Some(node))?.to_owned();
-    let at = doc.source.line_col(node.span.start);
+    let at = doc.source.locate(node.span.start);
     Some(Located {
         value,
         pointer,

@@ -17,6 +17,15 @@ use std::collections::HashMap;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
 
+/// The sheet of instructions the template begins with (no data).
+pub const GUIDE_SHEET: &str = "填表说明";
+
+/// The hidden sheet of drop-down lists too long to be written inline (no data).
+pub const LISTS_SHEET: &str = "选项";
+
+/// The header row of a fields sheet: label, value, unit, field path, description.
+pub const FIELDS_HEADERS: [&str; 5] = ["项目", "填写内容", "单位", "字段", "说明"];
+
 /// The separator of a list of strings in one cell.
 pub const LIST_SEPARATOR: &str = "、";
 

@@ -101,6 +101,20 @@ impl Schema {
             .iter()
             .map(|i| number_finding(doc, i, self.generic_rule))
             .collect();
+        // What a workbook reader noticed (a code stored as a number, an unknown header).
+        findings.extend(doc.read_issues.iter().map(|i| {
+            let severity = if i.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let finding = Finding::new(self.generic_rule, severity, i.message.clone());
+            match &i.pointer {
+                Some(pointer) => finding.at(pointer.clone(), Some(i.span)),
+                None => finding.with_span(Some(i.span)),
+            }
+            .with_help(i.help.clone())
+        }));
         // A full-width colon, space, bracket or comma in the structure (`staff：18`): the value
         // or key it is in is reported once, at that character, and not again for its echoes
         // (the text where a mapping was meant, the unknown key 「　name」).
@@ -123,7 +137,13 @@ impl Schema {
         for error in self.validator.iter_errors(&doc.root) {
             let pointer = Pointer::parse(&error.instance_path().to_string()).unwrap_or_default();
             // A value the loader already reported is not reported twice.
-            if doc.number_issues.iter().any(|i| i.pointer == pointer) || echo(&pointer) {
+            if doc.number_issues.iter().any(|i| i.pointer == pointer)
+                || doc
+                    .read_issues
+                    .iter()
+                    .any(|i| i.error && i.pointer.as_ref() == Some(&pointer))
+                || echo(&pointer)
+            {
                 continue;
             }
             // An unknown key 「　name」 is the full-width space already reported.

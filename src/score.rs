@@ -436,12 +436,12 @@ fn doubtful(report: &FileReport, findings: &[&Finding]) -> Option<Text> {
 }
 
 fn item(report: &FileReport, finding: &Finding, points: Option<f64>) -> Item {
-    let at = finding.span.map(|s| report.source.line_col(s.start));
+    let at = finding.span.map(|s| report.source.locate(s.start));
     Item {
         rule: finding.rule.clone(),
         pointer: finding.pointer.as_ref().map(|p| p.as_str().to_owned()),
-        line: at.map(|p| p.line),
-        column: at.map(|p| p.column),
+        line: at.as_ref().map(|p| p.line),
+        column: at.as_ref().map(|p| p.column),
         message: finding.message.clone(),
         points,
     }

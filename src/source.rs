@@ -56,16 +56,154 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// A cell of a workbook: its sheet, its 1-based row and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellRef {
+    pub sheet: Arc<str>,
+    pub row: u32,
+    pub column: u32,
+}
+
+impl CellRef {
+    /// The cell's A1 name: `C14`.
+    #[must_use]
+    pub fn a1(&self) -> String {
+        format!("{}{}", column_letters(self.column), self.row)
+    }
+}
+
+impl std::fmt::Display for CellRef {
+    /// `入驻企业名录!C14`, as Excel names a cell of another sheet.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}!{}", self.sheet, self.a1())
+    }
+}
+
+/// The letters of a 1-based column: 1 → A, 27 → AA, 16 384 → XFD.
+#[must_use]
+pub fn column_letters(column: u32) -> String {
+    let mut n = column.max(1);
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+/// Where a place of a source is, as every report names it: a line and column of a text file,
+/// or, for a workbook, its cell (and then `line`/`column` are the cell's row and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub cell: Option<CellRef>,
+}
+
+impl Location {
+    /// `12:5` for a text file, `入驻企业名录!C14` for a workbook.
+    #[must_use]
+    pub fn place(&self) -> String {
+        match &self.cell {
+            Some(cell) => cell.to_string(),
+            None => format!("{}:{}", self.line, self.column),
+        }
+    }
+}
+
+/// The map from a workbook's synthesized text to its cells: the text has one block of lines
+/// per sheet (line *k* of the block is row *k* of the sheet), and each cell value a byte range.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    sheets: Vec<GridSheet>,
+    /// Every written cell: `(start, end, row, column)`, sorted by `start`.
+    cells: Vec<(usize, usize, u32, u32)>,
+}
+
+#[derive(Debug, Clone)]
+struct GridSheet {
+    name: Arc<str>,
+    /// The byte range of the sheet's rows in the text.
+    block: Span,
+}
+
+impl Grid {
+    /// Starts the block of sheet `name` at byte `start` (the start of its row 1).
+    pub fn begin_sheet(&mut self, name: &str, start: usize) {
+        self.sheets.push(GridSheet {
+            name: name.into(),
+            block: Span::empty(start),
+        });
+    }
+
+    /// Ends the current sheet's block at byte `end`.
+    pub fn end_sheet(&mut self, end: usize) {
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.block.end = end;
+        }
+    }
+
+    /// Records that bytes `span` of the text show the cell at 1-based `row`, `column`.
+    pub fn cell(&mut self, span: Span, row: u32, column: u32) {
+        self.cells.push((span.start, span.end, row, column));
+    }
+
+    fn sheet_at(&self, offset: usize) -> Option<&GridSheet> {
+        let i = self
+            .sheets
+            .partition_point(|s| s.block.start <= offset)
+            .checked_sub(1)?;
+        self.sheets.get(i).filter(|s| offset <= s.block.end)
+    }
+
+    /// The byte range of the rows of the sheet `offset` falls in.
+    #[must_use]
+    pub fn sheet_block(&self, offset: usize) -> Option<Span> {
+        self.sheet_at(offset).map(|s| s.block)
+    }
+
+    /// The byte range of the sheet named `name`.
+    #[must_use]
+    pub fn sheet_named(&self, name: &str) -> Option<Span> {
+        self.sheets
+            .iter()
+            .find(|s| &*s.name == name)
+            .map(|s| s.block)
+    }
+
+    /// The byte range of the cell at `row`, `column` of the sheet whose block is `block`.
+    #[must_use]
+    pub fn cell_span(&self, block: Span, row: u32, column: u32) -> Option<Span> {
+        let from = self.cells.partition_point(|c| c.0 < block.start);
+        self.cells
+            .get(from..)?
+            .iter()
+            .take_while(|c| c.0 <= block.end)
+            .find(|c| c.2 == row && c.3 == column)
+            .map(|c| Span::new(c.0, c.1))
+    }
+}
+
 /// A file read for checking: its display name and its text (UTF-8, BOM removed).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
-    line_starts: Arc<[usize]>,
+    /// The line index, the cell map and the column index, behind one pointer (a file report
+    /// holds a source, and findings are moved by value).
+    index: Arc<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    line_starts: Box<[usize]>,
+    /// For a workbook: which bytes of the synthesized text are which cell.
+    grid: Option<Grid>,
     /// The number of characters before each multiple of [`BLOCK`] bytes, built the first time a
     /// column is asked for further than [`BLOCK`] bytes from the start of its line (never, for
     /// files of short lines).
-    chars_before: Arc<OnceLock<Box<[usize]>>>,
+    chars_before: OnceLock<Box<[usize]>>,
 }
 
 impl SourceFile {
@@ -78,9 +216,76 @@ impl SourceFile {
         Self {
             name: name.into(),
             text,
-            line_starts,
-            chars_before: Arc::default(),
+            index: Arc::new(Index {
+                line_starts,
+                grid: None,
+                chars_before: OnceLock::new(),
+            }),
         }
+    }
+
+    /// A workbook's synthesized text and the map of its cells.
+    #[must_use]
+    pub fn with_grid(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>, grid: Grid) -> Self {
+        let mut file = Self::new(name, text);
+        if let Some(index) = Arc::get_mut(&mut file.index) {
+            index.grid = Some(grid);
+        }
+        file
+    }
+
+    /// The map of the cells, for a workbook.
+    #[must_use]
+    pub fn grid(&self) -> Option<&Grid> {
+        self.index.grid.as_ref()
+    }
+
+    /// The cell at byte `offset`, for a workbook: the cell whose value it falls in, or the
+    /// nearest cell before it on its row (column A for the start of a row).
+    #[must_use]
+    pub fn cell_at(&self, offset: usize) -> Option<CellRef> {
+        let grid = self.index.grid.as_ref()?;
+        let sheet = grid.sheet_at(offset)?;
+        let first_line = self.line_index(sheet.block.start);
+        let line = self.line_index(offset);
+        let row = u32::try_from(line.saturating_sub(first_line) + 1).unwrap_or(u32::MAX);
+        let i = grid.cells.partition_point(|c| c.0 <= offset);
+        let column = i
+            .checked_sub(1)
+            .and_then(|i| grid.cells.get(i))
+            .filter(|c| c.2 == row && c.0 >= sheet.block.start)
+            .map_or(1, |c| c.3);
+        Some(CellRef {
+            sheet: Arc::clone(&sheet.name),
+            row,
+            column,
+        })
+    }
+
+    /// Where byte `offset` is, as every report names it: the cell of a workbook (its row and
+    /// column as `line` and `column`), else the line and column.
+    #[must_use]
+    pub fn locate(&self, offset: usize) -> Location {
+        if let Some(cell) = self.cell_at(offset) {
+            return Location {
+                line: cell.row as usize,
+                column: cell.column as usize,
+                cell: Some(cell),
+            };
+        }
+        let at = self.line_col(offset);
+        Location {
+            line: at.line,
+            column: at.column,
+            cell: None,
+        }
+    }
+
+    fn line_index(&self, offset: usize) -> usize {
+        self.index
+            .line_starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            .saturating_sub(1)
     }
 
     #[must_use]
@@ -109,6 +314,7 @@ impl SourceFile {
     #[must_use]
     pub fn offset_of(&self, line: usize, byte_column: usize) -> usize {
         let start = self
+            .index
             .line_starts
             .get(line.saturating_sub(1))
             .copied()
@@ -130,10 +336,11 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line_index = self
+            .index
             .line_starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
-        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line_start = self.index.line_starts.get(line_index).copied().unwrap_or(0);
         let bytes = self.text.as_bytes();
         let column = if offset - line_start <= BLOCK {
             chars_in(bytes.get(line_start..offset).unwrap_or_default())
@@ -151,15 +358,17 @@ impl SourceFile {
     /// line feed. O(log n) to find them, whatever the length of the lines.
     pub fn lines_around(&self, span: Span, context: usize) -> impl Iterator<Item = Span> + '_ {
         let line = |offset: usize| {
-            self.line_starts
+            self.index
+                .line_starts
                 .partition_point(|&s| s <= offset.min(self.text.len()))
                 .saturating_sub(1)
         };
         let first = line(span.start).saturating_sub(context);
-        let last = (line(span.end) + context).min(self.line_starts.len().saturating_sub(1));
+        let last = (line(span.end) + context).min(self.index.line_starts.len().saturating_sub(1));
         (first..=last).map(move |i| {
-            let start = self.line_starts.get(i).copied().unwrap_or(0);
+            let start = self.index.line_starts.get(i).copied().unwrap_or(0);
             let end = self
+                .index
                 .line_starts
                 .get(i + 1)
                 .map_or(self.text.len(), |&next| next.saturating_sub(1));
@@ -170,7 +379,7 @@ impl SourceFile {
     /// The number of characters before `offset`, a character boundary (or the text's end).
     fn chars_before(&self, offset: usize) -> usize {
         let bytes = self.text.as_bytes();
-        let index = self.chars_before.get_or_init(|| {
+        let index = self.index.chars_before.get_or_init(|| {
             let mut count = 0;
             let mut index = Vec::with_capacity(bytes.len() / BLOCK + 1);
             for block in bytes.chunks(BLOCK) {

@@ -36,7 +36,7 @@ pub const KINDS: &[(&str, &str)] = &[
 
 /// The hidden sheet that holds drop-down lists too long to be written inline (Excel's limit is
 /// 255 characters).
-const LISTS_SHEET: &str = "选项";
+const LISTS_SHEET: &str = crate::form::LISTS_SHEET;
 
 /// The workbook for `kind`, from the submission schema `schema` (the bytes of an `.xlsx` file).
 ///
@@ -306,7 +306,7 @@ fn write_guide(
     version: &str,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
-    sheet.set_name("填表说明")?;
+    sheet.set_name(crate::form::GUIDE_SHEET)?;
     sheet.set_column_width(0, 22)?;
     sheet.set_column_width(1, 90)?;
     sheet.write_string_with_format(
@@ -403,7 +403,7 @@ fn write_fields(
     lists: &mut Lists,
     filled: Option<Option<&HashMap<String, Cell>>>,
 ) -> Result<(), XlsxError> {
-    let headers = ["项目", "填写内容", "单位", "字段", "说明"];
+    let headers = crate::form::FIELDS_HEADERS;
     for (col, header) in (0u16..).zip(headers) {
         sheet.write_string_with_format(0, col, header, &formats.header)?;
     }

@@ -483,13 +483,13 @@ pub fn apply(files: &[WaiverFile], reports: &mut [FileReport], today: Date) -> V
                         format!("the waiver expired on {expires}; this finding counts again"),
                     ),
                 });
-                let here = finding.span.map(|s| source.line_col(s.start));
+                let here = finding.span.map(|s| source.locate(s.start));
                 if let Some(u) = uses.get_mut(*file).and_then(|u| u.get_mut(waiver.index)) {
                     u.counted_again.push(Related {
                         file: source.name().to_owned(),
                         pointer: finding.pointer.clone(),
-                        line: here.map(|h| h.line),
-                        column: here.map(|h| h.column),
+                        line: here.as_ref().map(|h| h.line),
+                        column: here.as_ref().map(|h| h.column),
                         message: Text::new(
                             format!("{} 重新计入", finding.rule),
                             format!("{} counts again", finding.rule),

@@ -61,6 +61,10 @@ pub enum LoadErrorKind {
     /// Not a text file: a workbook, a Word document, a PDF, an image, an archive (by its first
     /// bytes).
     NotText { kind: FileType },
+    /// A workbook that cannot be read as a submission.
+    Workbook {
+        problem: Box<crate::document::workbook::WorkbookProblem>,
+    },
 }
 
 impl LoadError {
@@ -97,6 +101,7 @@ impl LoadError {
             | LoadErrorKind::AliasExpansion { .. } => "LIMIT",
             LoadErrorKind::Encoding { .. } => "ENCODING",
             LoadErrorKind::NotText { .. } => "FILETYPE",
+            LoadErrorKind::Workbook { ref problem } => problem.rule(),
             _ => "PARSE",
         }
     }
@@ -190,6 +195,7 @@ impl LoadError {
                 "a mapping key must be a scalar (text or number)",
             ),
             K::FullWidthPunctuation { found, ascii } => punctuation_message(*found, *ascii),
+            K::Workbook { problem } => problem.message(),
             K::NotText { kind } => {
                 let (zh, en) = kind.name();
                 let detail = kind.detail();
@@ -239,6 +245,7 @@ impl LoadError {
                 "save the file as UTF-8 (choose the encoding UTF-8 in the editor's Save As)",
             ),
             K::NotText { kind } => not_text_help(*kind),
+            K::Workbook { problem } => problem.help(),
             K::DuplicateKey { .. } => {
                 Text::new("删除或合并重复的键", "remove or merge the repeated key")
             }

@@ -7,6 +7,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use crate::document::sniff::FileType;
+use crate::document::workbook::{self, Format, WorkbookProblem};
 use crate::document::{Document, Limits, LoadError, LoadErrorKind, decode};
 use crate::source::SourceFile;
 
@@ -17,19 +19,30 @@ pub enum Syntax {
     Yaml,
     /// Strict JSON (RFC 8259): no comments, no trailing commas, no YAML-isms.
     Json,
+    /// A workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`): read through the form's layout
+    /// ([`crate::document::workbook`]). The bytes decide which kind of workbook.
+    Workbook,
 }
 
+/// The extensions of workbooks parkcheck reads.
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
 impl Syntax {
-    /// The syntax a file name calls for: `.json` is JSON, anything else YAML.
+    /// The syntax a file name calls for: `.json` is JSON, `.xlsx`/`.xlsm`/`.xls`/`.ods` a
+    /// workbook, anything else YAML.
     #[must_use]
     pub fn of_name(name: &str) -> Self {
-        if Path::new(name)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            Self::Json
-        } else {
-            Self::Yaml
+        let extension = Path::new(name).extension().and_then(|e| e.to_str());
+        match extension {
+            Some(e) if e.eq_ignore_ascii_case("json") => Self::Json,
+            Some(e)
+                if WORKBOOK_EXTENSIONS
+                    .iter()
+                    .any(|w| e.eq_ignore_ascii_case(w)) =>
+            {
+                Self::Workbook
+            }
+            _ => Self::Yaml,
         }
     }
 }
@@ -82,11 +95,31 @@ pub fn load_bytes(
         });
         return Err(Unloadable::unread(name, error));
     }
-    // A workbook, PDF, image or archive is named as such, with no snippet of its bytes.
-    if let Some(kind) = super::sniff::sniff(&bytes) {
+    // A workbook is read as one whatever its name says (the bytes decide: a workbook renamed
+    // `.yaml`, or an upload named wrongly, is still the operator's submission); a PDF, image
+    // or archive is named as such, with no snippet of its bytes.
+    let sniffed = super::sniff::sniff(&bytes);
+    let format = match sniffed {
+        Some(FileType::Xlsx) => Some(Format::Xlsx),
+        Some(FileType::Ods) => Some(Format::Ods),
+        // An OLE file is an .xls, or a Word 97 document, or an encrypted .xlsx: calamine tells.
+        Some(FileType::Ole) => Some(Format::Xls),
+        _ => None,
+    };
+    if let Some(format) = format {
+        return workbook::read(name, bytes, format, limits)
+            .map_err(|error| Unloadable::unread(name, error));
+    }
+    if let Some(kind) = sniffed {
         return Err(Unloadable::unread(
             name,
             LoadError::new(LoadErrorKind::NotText { kind }),
+        ));
+    }
+    if syntax == Syntax::Workbook {
+        return Err(Unloadable::unread(
+            name,
+            WorkbookProblem::TextNamedAsWorkbook.into(),
         ));
     }
     let text = match decode(bytes) {
@@ -102,6 +135,12 @@ pub fn load_bytes(
     let parsed = match syntax {
         Syntax::Yaml => Document::parse(source.clone(), limits),
         Syntax::Json => Document::parse_json(source.clone(), limits),
+        Syntax::Workbook => {
+            return Err(Unloadable::unread(
+                name,
+                WorkbookProblem::TextNamedAsWorkbook.into(),
+            ));
+        }
     };
     match parsed {
         Ok(doc) => Ok(doc),

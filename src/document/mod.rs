@@ -13,6 +13,7 @@ mod pointer;
 pub mod punctuation;
 mod schema_view;
 pub mod sniff;
+pub mod workbook;
 mod yaml;
 
 pub use decode::decode;
@@ -21,7 +22,9 @@ pub use error::{
     punctuation_message,
 };
 pub use json::parse as parse_json;
-pub use load::{Syntax, Unloadable, load_bytes, load_path, read_limited, read_path};
+pub use load::{
+    Syntax, Unloadable, WORKBOOK_EXTENSIONS, load_bytes, load_path, read_limited, read_path,
+};
 pub use pointer::{Pointer, escape_token};
 pub use schema_view::Tree;
 pub use yaml::parse;
@@ -29,6 +32,7 @@ pub use yaml::parse;
 use compact_str::CompactString;
 
 use crate::source::{SourceFile, Span};
+use crate::text::Text;
 
 /// Limits that keep a hostile file from exhausting time or memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,12 +182,28 @@ pub enum NumberIssueKind {
     OutOfRange,
 }
 
+/// What a reader noticed about one value that the schema cannot say (a workbook's code stored
+/// as a number, an unknown column header, a formula without a value), with the words to fix it.
+/// The schema's check reports each as a finding and drops its own echoes at the same pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadIssue {
+    /// The value concerned, when it is in the tree.
+    pub pointer: Option<Pointer>,
+    pub span: Span,
+    /// An error, or only worth knowing (a warning when false).
+    pub error: bool,
+    pub message: Text,
+    pub help: Option<Text>,
+}
+
 /// A loaded submission: its source, the tree, and what the loader noticed on the way.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub source: SourceFile,
     pub root: Node,
     pub number_issues: Vec<NumberIssue>,
+    /// What a workbook reader noticed (empty for YAML and JSON).
+    pub read_issues: Vec<ReadIssue>,
 }
 
 impl Document {
@@ -198,6 +218,7 @@ impl Document {
             source,
             root,
             number_issues,
+            read_issues: Vec::new(),
         })
     }
 
@@ -213,6 +234,7 @@ impl Document {
             source,
             root,
             number_issues,
+            read_issues: Vec::new(),
         })
     }
 

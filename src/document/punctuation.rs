@@ -124,6 +124,10 @@ pub fn explain_syntax_error(text: &str, at: usize) -> Option<LoadError> {
 pub fn issues(doc: &Document) -> Vec<PunctuationIssue> {
     let mut out = Vec::new();
     let text = doc.source.text();
+    // A workbook has no YAML syntax to mistype: its text is the cells' values.
+    if doc.source.grid().is_some() {
+        return out;
+    }
     // Nothing to find without the characters (most files): one pass over the bytes.
     if !["：", "\u{3000}", "［", "【", "｛", "，"]
         .iter()

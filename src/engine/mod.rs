@@ -1060,13 +1060,13 @@ impl<'v, 'd: 'v> Run<'_, 'v, 'd> {
             let first = row(d.first).join(field);
             let related_at = self
                 .nearest_span(&first)
-                .map(|span| self.doc.source.line_col(span.start));
+                .map(|span| self.doc.source.locate(span.start));
             let mut finding = self.typed_finding(book, rule, message, pointer);
             finding.related = vec![Related {
                 file: self.doc.source.name().to_owned(),
                 pointer: Some(first),
-                line: related_at.map(|p| p.line),
-                column: related_at.map(|p| p.column),
+                line: related_at.as_ref().map(|p| p.line),
+                column: related_at.as_ref().map(|p| p.column),
                 message: Text::new(
                     format!("第一次列出：名录第 {k} 家「{first_name}」"),
                     format!("first listed as tenant {k}, {first_name}"),

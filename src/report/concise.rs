@@ -14,8 +14,10 @@ pub fn render(reports: &[FileReport], summary: &Summary, lang: Lang) -> String {
         let file = visible_inline(report.source.name());
         for finding in report.findings.iter().filter(|f| f.counts()) {
             let at = finding.span.map_or(String::new(), |s| {
-                let p = report.source.line_col(s.start);
-                format!(":{}:{}", p.line, p.column)
+                format!(
+                    ":{}",
+                    visible_inline(&report.source.locate(s.start).place())
+                )
             });
             out.push_str(&format!(
                 "{file}{at}: {} {} {}\n",

@@ -34,8 +34,8 @@ pub fn render(
             };
             let mut properties = vec![("file", report.source.name().to_owned())];
             if let Some(span) = finding.span {
-                let start = report.source.line_col(span.start);
-                let end = report.source.line_col(span.end);
+                let start = report.source.locate(span.start);
+                let end = report.source.locate(span.end);
                 properties.push(("line", start.line.to_string()));
                 properties.push(("col", start.column.to_string()));
                 properties.push(("endLine", end.line.to_string()));
@@ -48,6 +48,10 @@ pub fn render(
             };
             properties.push(("title", title));
             let mut message = finding.message.render(lang);
+            // A workbook's cell, named in the message (the annotation's line is its row).
+            if let Some(cell) = finding.span.and_then(|s| report.source.cell_at(s.start)) {
+                message = format!("{cell}: {message}");
+            }
             if let Some(help) = &finding.help {
                 message.push_str("\n\n");
                 message.push_str(&help.render(lang));

@@ -31,7 +31,9 @@ struct Rendered<'a> {
     help: Option<String>,
     label: String,
     span: Option<Span>,
-    source: NamedSource<std::sync::Arc<str>>,
+    /// A second label: the header cell of the value's column, for a workbook.
+    header: Option<(Span, String)>,
+    source: Snippet,
     /// Whether to draw the source snippet (not for lines too long to read).
     snippet: bool,
 }
@@ -92,9 +94,17 @@ impl Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.filter(|_| self.snippet)?;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some(self.label.clone()), span),
-        )))
+        let header = self
+            .header
+            .as_ref()
+            .map(|(at, label)| LabeledSpan::new_with_span(Some(label.clone()), *at));
+        Some(Box::new(
+            std::iter::once(LabeledSpan::new_primary_with_span(
+                Some(self.label.clone()),
+                span,
+            ))
+            .chain(header),
+        ))
     }
 }
 
@@ -137,9 +147,16 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    let handler = GraphicalReportHandler::new_themed(theme.clone())
         .with_width(style.width)
         .with_links(false);
+    // A workbook's snippet is its sheet: the header row and the value's row, numbered as the
+    // sheet numbers them, under the name `file:sheet!cell` (not a line and column).
+    let sheet_handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .without_primary_span_start()
+        .with_context_lines(0);
     let mut out = String::new();
     for report in reports {
         let drawn: Vec<&Finding> = report
@@ -169,6 +186,41 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
             let snippet = finding
                 .span
                 .is_some_and(|span| drawable(&report.source, span));
+            if let (Some(span), Some(grid)) = (finding.span, report.source.grid()) {
+                let at = report.source.locate(span.start);
+                let place = safe(&at.place()).into_owned();
+                let label = match &finding.label {
+                    Some(label) => format!("{}: {}", finding.rule, inline(label, style.lang)),
+                    None => finding.rule.clone(),
+                };
+                let rendered = sheet_snippet(&report.source, grid, span, snippet, style.lang).map(
+                    |(text, value, header)| Rendered {
+                        finding,
+                        message: visible(&finding.message.render(style.lang)).into_owned(),
+                        help: finding
+                            .help
+                            .as_ref()
+                            .map(|h| visible(&h.render(style.lang)).into_owned()),
+                        label: label.clone(),
+                        span: Some(value),
+                        header,
+                        source: Snippet::Sheet(SheetSource {
+                            name: format!("{name}:{place}"),
+                            text,
+                        }),
+                        snippet,
+                    },
+                );
+                if let Some(rendered) = rendered {
+                    if !snippet {
+                        out.push_str(&format!("{name}:{place}:\n"));
+                    }
+                    let _ = sheet_handler.render_report(&mut out, &rendered);
+                    out.push_str(&provenance(finding, style.lang));
+                    out.push('\n');
+                    continue;
+                }
+            }
             let rendered = Rendered {
                 finding,
                 message: visible(&finding.message.render(style.lang)).into_owned(),
@@ -181,7 +233,8 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
                     None => finding.rule.clone(),
                 },
                 span: finding.span.map(map),
-                source: source.clone(),
+                header: None,
+                source: Snippet::Text(source.clone()),
                 snippet,
             };
             match finding.span {
@@ -190,8 +243,8 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
                     out.push_str(":\n");
                 }
                 Some(span) if !snippet => {
-                    let at = report.source.line_col(span.start);
-                    out.push_str(&format!("{name}:{}:{}:\n", at.line, at.column));
+                    let at = report.source.locate(span.start);
+                    out.push_str(&format!("{name}:{}:\n", safe(&at.place())));
                 }
                 Some(_) => {}
             }
@@ -206,6 +259,92 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
         }
     }
     out
+}
+
+/// The source a snippet is drawn from: a text file, or a workbook's sheet.
+#[derive(Debug)]
+enum Snippet {
+    Text(NamedSource<std::sync::Arc<str>>),
+    Sheet(SheetSource),
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        match self {
+            Self::Text(source) => source.read_span(span, before, after),
+            Self::Sheet(sheet) => sheet.read_span(span, before, after),
+        }
+    }
+}
+
+/// A workbook's sheet as a snippet's source: each label's whole row, and nothing between
+/// (the header row and row 14 are drawn as two lines numbered 1 and 14).
+#[derive(Debug)]
+struct SheetSource {
+    name: String,
+    text: std::sync::Arc<str>,
+}
+
+impl SourceCode for SheetSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text: &str = &self.text;
+        let at = span.offset().min(text.len());
+        let start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = text
+            .get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i);
+        let line = text.get(..start).map_or(0, |t| t.matches('\n').count());
+        let data = text.get(start..end).unwrap_or_default().as_bytes();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            miette::SourceSpan::new(start.into(), end - start),
+            line,
+            0,
+            1,
+        )))
+    }
+}
+
+/// A sheet's text, the value's span in it, and the header cell's span and label.
+type SheetSnippet = (std::sync::Arc<str>, Span, Option<(Span, String)>);
+
+/// The snippet of a finding in a workbook: the text of the value's sheet, the value's span in
+/// it, and (below the header row) the header cell of its column with its label.
+fn sheet_snippet(
+    source: &crate::source::SourceFile,
+    grid: &crate::source::Grid,
+    span: Span,
+    snippet: bool,
+    lang: Lang,
+) -> Option<SheetSnippet> {
+    let block = grid.sheet_block(span.start)?;
+    let text: std::sync::Arc<str> = source.slice(block).into();
+    let shift = |s: Span| Span::new(s.start - block.start, s.end.min(block.end) - block.start);
+    let value = shift(Span::new(
+        span.start.max(block.start),
+        span.end.max(span.start),
+    ));
+    let cell = source.cell_at(span.start)?;
+    let header = (snippet && cell.row > 1)
+        .then(|| grid.cell_span(block, 1, cell.column))
+        .flatten()
+        .map(|h| (shift(h), inline(&Text::new("表头", "header"), lang)));
+    Some((text, value, header))
 }
 
 /// Over several parks, the ones that fail, one line each: file, park, counts, rules.
@@ -355,8 +494,7 @@ fn waived(reports: &[FileReport], lang: Lang) -> String {
                 out = format!("{}:\n", inline(&Text::new("已豁免", "waived"), lang));
             }
             let place = f.span.map_or_else(String::new, |s| {
-                let at = report.source.line_col(s.start);
-                format!(":{}:{}", at.line, at.column)
+                format!(":{}", safe(&report.source.locate(s.start).place()))
             });
             let mut approval = vec![safe(approved_by).into_owned()];
             approval.extend(document.as_deref().map(|d| safe(d).into_owned()));

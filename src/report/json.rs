@@ -38,6 +38,12 @@ struct JsonFinding<'a> {
     file: &'a str,
     line: Option<usize>,
     column: Option<usize>,
+    /// For a workbook: the sheet and the cell (A1); `line` and `column` are then its row and
+    /// column numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
     end_line: Option<usize>,
     end_column: Option<usize>,
     pointer: Option<&'a str>,
@@ -60,16 +66,19 @@ pub fn render(reports: &[FileReport], summary: &Summary, show_passed: bool) -> S
         .iter()
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
         .map(|(report, f)| {
-            let start = f.span.map(|s| report.source.line_col(s.start));
-            let end = f.span.map(|s| report.source.line_col(s.end));
+            let start = f.span.map(|s| report.source.locate(s.start));
+            let end = f.span.map(|s| report.source.locate(s.end));
+            let cell = start.as_ref().and_then(|p| p.cell.clone());
             JsonFinding {
                 rule: &f.rule,
                 severity: f.severity,
                 file: report.source.name(),
-                line: start.map(|p| p.line),
-                column: start.map(|p| p.column),
-                end_line: end.map(|p| p.line),
-                end_column: end.map(|p| p.column),
+                line: start.as_ref().map(|p| p.line),
+                column: start.as_ref().map(|p| p.column),
+                sheet: cell.as_ref().map(|c| c.sheet.to_string()),
+                cell: cell.as_ref().map(crate::source::CellRef::a1),
+                end_line: end.as_ref().map(|p| p.line),
+                end_column: end.as_ref().map(|p| p.column),
                 pointer: f.pointer.as_ref().map(|p| p.as_str()),
                 message: &f.message,
                 help: f.help.as_ref(),

@@ -130,8 +130,7 @@ fn status(
 /// One finding: `file:line:col: severity: message`, then its help and waiver, indented.
 fn describe(report: &FileReport, finding: &Finding, lang: Lang) -> String {
     let at = finding.span.map_or(String::new(), |s| {
-        let p = report.source.line_col(s.start);
-        format!(":{}:{}", p.line, p.column)
+        format!(":{}", report.source.locate(s.start).place())
     });
     let mut out = format!(
         "{}{at}: {}: {}",

@@ -132,8 +132,7 @@ pub fn render(reports: &[FileReport], summary: &Summary, lang: Lang) -> String {
                 continue;
             }
             let at = finding.span.map_or(String::new(), |s| {
-                let p = report.source.line_col(s.start);
-                format!(":{}:{}", p.line, p.column)
+                format!(":{}", report.source.locate(s.start).place())
             });
             let _ = writeln!(
                 out,

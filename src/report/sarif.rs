@@ -144,9 +144,10 @@ fn descriptor(rule: &RuleInfo, lang: Lang) -> ReportingDescriptor {
 
 fn result(report: &FileReport, finding: &Finding, rule_index: Option<usize>, lang: Lang) -> Result {
     let source = &report.source;
+    let cell = finding.span.and_then(|s| source.cell_at(s.start));
     let region = finding.span.map(|span| {
-        let start = source.line_col(span.start);
-        let end = source.line_col(span.end);
+        let start = source.locate(span.start);
+        let end = source.locate(span.end);
         Region {
             start_line: Some(number(start.line)),
             start_column: Some(number(start.column)),
@@ -161,13 +162,25 @@ fn result(report: &FileReport, finding: &Finding, rule_index: Option<usize>, lan
             region,
             ..PhysicalLocation::default()
         }),
-        logical_locations: finding.pointer.as_ref().map(|p| {
-            vec![LogicalLocation {
-                fully_qualified_name: Some(p.as_str().to_owned()),
-                kind: Some("member".to_owned()),
+        logical_locations: {
+            let mut logical: Vec<LogicalLocation> = finding
+                .pointer
+                .iter()
+                .map(|p| LogicalLocation {
+                    fully_qualified_name: Some(p.as_str().to_owned()),
+                    kind: Some("member".to_owned()),
+                    ..LogicalLocation::default()
+                })
+                .collect();
+            // A workbook's cell: `入驻企业名录!C14`, as Excel names it.
+            logical.extend(cell.iter().map(|c| LogicalLocation {
+                fully_qualified_name: Some(c.to_string()),
+                name: Some(c.a1()),
+                kind: Some("cell".to_owned()),
                 ..LogicalLocation::default()
-            }]
-        }),
+            }));
+            (!logical.is_empty()).then_some(logical)
+        },
         ..Location::default()
     };
     let related: Vec<Location> = finding
@@ -182,6 +195,9 @@ fn result(report: &FileReport, finding: &Finding, rule_index: Option<usize>, lan
         None => (None, None),
     };
     let mut message = finding.message.render(lang);
+    if let Some(cell) = &cell {
+        message = format!("{cell}: {message}");
+    }
     if let Some(help) = &finding.help {
         message.push_str("\n\n");
         message.push_str(&help.render(lang));

@@ -321,10 +321,7 @@ fn build(book: &Book<'_>, limits: Limits) -> Result<Vec<u8>, XlsxError> {
             let location = f
                 .span
                 .filter(|_| !report.source.text().is_empty())
-                .map_or_else(String::new, |s| {
-                    let p = report.source.line_col(s.start);
-                    format!("{}:{}", p.line, p.column)
-                });
+                .map_or_else(String::new, |s| report.source.locate(s.start).place());
             let confidence = f.citation.as_ref().map_or_else(String::new, |c| {
                 Text::new(c.confidence.zh(), c.confidence.as_str()).render_inline(lang)
             });

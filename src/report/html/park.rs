@@ -222,11 +222,14 @@ fn finding(
     // Where: line and column, and the pointer in the form's words.
     let mut at: Vec<String> = Vec::new();
     if let Some(span) = f.span.filter(|_| !report.source.text().is_empty()) {
-        let p = report.source.line_col(span.start);
-        at.push(l.t(
-            &format!("第 {} 行第 {} 列", p.line, p.column),
-            &format!("line {}, column {}", p.line, p.column),
-        ));
+        let p = report.source.locate(span.start);
+        match &p.cell {
+            Some(cell) => at.push(l.t(&format!("单元格 {cell}"), &format!("cell {cell}"))),
+            None => at.push(l.t(
+                &format!("第 {} 行第 {} 列", p.line, p.column),
+                &format!("line {}, column {}", p.line, p.column),
+            )),
+        }
     }
     if let Some(pointer) = &f.pointer {
         at.push(format!(
