@@ -468,3 +468,42 @@ fn a_yaml_named_xlsx_is_told_and_an_xlsx_named_yaml_is_read() {
     let (code, report) = check_json(&renamed, false);
     assert_eq!(code, 0, "{report:#}");
 }
+
+/// A reviewer's folder of filings holds workbooks: a directory is searched for them too, and the
+/// lock file Excel or WPS keeps beside an open workbook (`~$…`) is not taken for one.
+#[test]
+fn a_directory_of_filings_includes_its_workbooks_but_not_excel_lock_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let converted = parkcheck()
+        .arg("convert")
+        .arg(root().join("fixtures/failing/zj-form-revenue-in-yuan.yaml"))
+        .arg("-o")
+        .arg(dir.path().join("园区申报.xlsx"))
+        .output()
+        .unwrap();
+    assert!(converted.status.success(), "{converted:?}");
+    std::fs::write(dir.path().join("~$园区申报.xlsx"), b"\x0cowner").unwrap();
+    std::fs::copy(
+        root().join("fixtures/examples/puyuan-sweater-park.yaml"),
+        dir.path().join("other.yaml"),
+    )
+    .unwrap();
+    let output = parkcheck()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let files: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("园区申报.xlsx")),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.contains("~$")), "{files:?}");
+}

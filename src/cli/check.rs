@@ -18,7 +18,7 @@ use super::{
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check; directories are searched for *.yaml, *.yml and *.json.
+    /// Files or directories to check; directories are searched for *.yaml, *.yml, *.json and workbooks (*.xlsx, *.xlsm, *.xls, *.ods).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report format: human, concise, json, sarif, junit, github, markdown, html or xlsx.

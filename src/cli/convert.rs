@@ -17,7 +17,7 @@ use super::{EXIT_TROUBLE, LookArgs, style};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConvertArgs {
-    /// The submission to convert: YAML, JSON (or a workbook, once parkcheck reads workbooks).
+    /// The submission to convert: YAML, JSON or a workbook (.xlsx, .xlsm, .xls, .ods).
     #[arg(value_name = "IN")]
     input: PathBuf,
     /// The file to write; its extension gives the format (.yaml/.yml, .json, .xlsx) unless --to says.

@@ -50,7 +50,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "convert --input",
-        "要转换的申报文件：YAML、JSON（parkcheck 能读取工作簿后也可以是工作簿）",
+        "要转换的申报文件：YAML、JSON 或工作簿（.xlsx、.xlsm、.xls、.ods）",
     ),
     (
         "convert --output",
@@ -109,7 +109,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "check --paths",
-        "要检查的文件或目录；目录中查找 *.yaml、*.yml 与 *.json",
+        "要检查的文件或目录；目录中查找 *.yaml、*.yml、*.json 与工作簿（*.xlsx、*.xlsm、*.xls、*.ods）",
     ),
     (
         "check --format",

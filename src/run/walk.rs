@@ -6,8 +6,25 @@ use crate::document::{LoadError, LoadErrorKind, Unloadable};
 use crate::finding::FileReport;
 use crate::run::Input;
 
-/// Extensions of submission files searched for in directories.
+/// Extensions of submission files searched for in directories (the text ones; workbooks are
+/// those of [`crate::document::WORKBOOK_EXTENSIONS`]).
 pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// Whether a file found in a directory is a submission by its name: a YAML, JSON or workbook
+/// file, but not the lock file Excel and WPS keep beside a workbook that is open (`~$园区.xlsx`).
+fn is_submission_name(path: &Path) -> bool {
+    let lock_file = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"));
+    !lock_file
+        && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            EXTENSIONS
+                .iter()
+                .chain(crate::document::WORKBOOK_EXTENSIONS)
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
+}
 
 /// The inputs a command-line path stands for: `-` is standard input, a file is itself, a
 /// directory is every submission file below it (honouring `.gitignore`), in path order. A path
@@ -68,9 +85,7 @@ pub fn inputs_excluding(path: &Path, exclude: &[String]) -> Vec<Result<Input, Fi
                     .file_type()
                     .is_some_and(|t| t.is_file() || t.is_symlink())
                     && entry.file_name() != crate::waiver::DEFAULT_FILE
-                    && p.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+                    && is_submission_name(p);
                 if wanted {
                     found.push(Ok(Input::Path(p.to_path_buf())));
                 }

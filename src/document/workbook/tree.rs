@@ -18,6 +18,9 @@ use crate::text::{Text, clip, visible_inline};
 /// The separator of cells in the synthesized text.
 const SEPARATOR: &str = " │ ";
 
+/// The most empty cells shown between two values of a row; a wider gap is shown as `…`.
+const MAX_GAP: u32 = 64;
+
 /// Sheets the template writes that hold no data.
 const NOT_DATA: &[&str] = &[form::GUIDE_SHEET, form::LISTS_SHEET];
 
@@ -65,6 +68,7 @@ fn synthesize<'a>(book: &'a RawBook, text: &mut String, grid: &mut Grid) -> Vec<
         let mut row = 0u32;
         let mut line_start = start;
         let mut first_in_row = true;
+        let mut next_col = 0u32;
         for cell in &sheet.cells {
             while row < cell.row {
                 if !first_in_row {
@@ -75,10 +79,25 @@ fn synthesize<'a>(book: &'a RawBook, text: &mut String, grid: &mut Grid) -> Vec<
                 line_start = text.len();
                 first_in_row = true;
             }
-            if !first_in_row {
+            if first_in_row {
+                next_col = 0;
+            }
+            // Empty cells keep their place, so that a row lines up with its header; a wide
+            // gap (a value far right of the table) is one `…`, not thousands of separators.
+            let gap = cell.col.saturating_sub(next_col);
+            if gap > MAX_GAP {
+                text.push_str(SEPARATOR);
+                text.push('…');
+            } else {
+                for _ in 0..gap {
+                    text.push_str(SEPARATOR);
+                }
+            }
+            if cell.col > 0 {
                 text.push_str(SEPARATOR);
             }
             first_in_row = false;
+            next_col = cell.col + 1;
             let shown = values::display(&cell.value, cell.formula);
             let at = text.len();
             text.push_str(&visible_inline(&shown));
@@ -99,6 +118,10 @@ fn synthesize<'a>(book: &'a RawBook, text: &mut String, grid: &mut Grid) -> Vec<
     }
     placed
 }
+
+/// A row of a table sheet: the value of its parent key column (for a nested table) and its item,
+/// `None` for the form's "none" (an empty list).
+type TableRow = (Option<String>, Option<Node>);
 
 struct Builder {
     issues: Vec<ReadIssue>,
@@ -485,9 +508,11 @@ impl Builder {
         path: &str,
         parent: Option<&Field>,
     ) -> (Option<Node>, Span) {
-        let (items, span) = self.rows(layout_sheet, sheet, path, parent);
-        let items: Vec<Node> = items.into_iter().map(|(_, n)| n).collect();
-        if items.is_empty() {
+        let (rows, span) = self.rows(layout_sheet, sheet, path, parent);
+        // Only the form's "none" (`无`) in the first column: an empty list, not one not given.
+        let said_none = rows.iter().any(|(_, n)| n.is_none());
+        let items: Vec<Node> = rows.into_iter().filter_map(|(_, n)| n).collect();
+        if items.is_empty() && !said_none {
             return (None, span);
         }
         (
@@ -500,7 +525,9 @@ impl Builder {
     }
 
     /// The items of a table sheet, each with the value of its parent key column (for a nested
-    /// table), and the header row's span.
+    /// table), and the header row's span. A row of the form's "none" alone
+    /// ([`form::EMPTY_LIST`] in the first column of the table) is an item of `None`: the list
+    /// (of its parent, for a nested table) is empty.
     #[allow(clippy::too_many_lines)]
     fn rows(
         &mut self,
@@ -508,7 +535,7 @@ impl Builder {
         sheet: &Placed<'_>,
         path: &str,
         parent: Option<&Field>,
-    ) -> (Vec<(Option<String>, Node)>, Span) {
+    ) -> (Vec<TableRow>, Span) {
         let cells = &sheet.sheet.cells;
         let Some(header_row) = cells.first().map(|c| c.row) else {
             return (Vec::new(), sheet.block);
@@ -625,6 +652,11 @@ impl Builder {
                 row.push((*col, *top));
             }
         }
+        let first_field_column = columns
+            .iter()
+            .filter(|(_, (field, _))| field.is_some())
+            .map(|(col, _)| *col)
+            .min();
         let mut index = 0usize;
         for (row, mut cols) in by_row {
             let row_span = sheet.rows.get(&row).copied();
@@ -632,6 +664,24 @@ impl Builder {
             let mut parent_key = None;
             let mut pending: Vec<(Option<String>, Span, CellIssue)> = Vec::new();
             cols.sort_unstable();
+            let mut field_cells = cols
+                .iter()
+                .filter(|(col, _)| columns.get(col).is_some_and(|(f, _)| f.is_some()));
+            if let (Some(&(col, k)), None) = (field_cells.next(), field_cells.next())
+                && Some(col) == first_field_column
+                && cells
+                    .get(k)
+                    .is_some_and(|c| cell_text(c).trim() == form::EMPTY_LIST)
+            {
+                let parent_key = cols.iter().find_map(|(col, k)| {
+                    matches!(columns.get(col), Some((None, _)))
+                        .then(|| cells.get(*k).map(cell_text))
+                        .flatten()
+                        .filter(|key| !key.is_empty())
+                });
+                items.push((parent_key, None));
+                continue;
+            }
             for (col, k) in cols {
                 let Some(&(field, header_span)) = columns.get(&col) else {
                     continue;
@@ -669,10 +719,10 @@ impl Builder {
             index += 1;
             items.push((
                 parent_key.map(|(k, _)| k),
-                Node {
+                Some(Node {
                     value: Value::Map(item),
                     span,
-                },
+                }),
             ));
         }
         (items, header_span)
@@ -712,7 +762,7 @@ impl Builder {
                 let shown = key.as_deref().map(clip).unwrap_or_default();
                 let title = &key_field.title;
                 self.note(
-                    node.span,
+                    node.as_ref().map_or(header_span, |n| n.span),
                     true,
                     Text::new(
                         format!(
@@ -749,14 +799,17 @@ impl Builder {
                     item_entries.last_mut()
                 }
             };
-            if let Some(Entry {
-                value:
-                    Node {
-                        value: Value::Seq(list),
-                        ..
-                    },
-                ..
-            }) = list
+            if let (
+                Some(Entry {
+                    value:
+                        Node {
+                            value: Value::Seq(list),
+                            ..
+                        },
+                    ..
+                }),
+                Some(node),
+            ) = (list, node)
             {
                 list.push(node);
             }

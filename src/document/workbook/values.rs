@@ -387,6 +387,11 @@ fn list(value: &Data, out: &mut Converted) {
     if items.is_empty() {
         return;
     }
+    // The form's "none" alone: an empty list (`[]`), not a list of the word.
+    if items.len() == 1 && items.first().is_some_and(|s| s == crate::form::EMPTY_LIST) {
+        out.value = Some(Value::Seq(Vec::new()));
+        return;
+    }
     out.value = Some(Value::Seq(
         items
             .into_iter()
