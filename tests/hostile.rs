@@ -246,8 +246,198 @@ fn generate(kind: &str, dir: &Path) -> PathBuf {
             std::fs::write(p.join("notes.txt"), "not a submission").unwrap();
             p
         }
+        "form-workbook-renamed-yaml" => {
+            let path = dir.join("园区申报表.yaml");
+            std::fs::write(
+                &path,
+                form_workbook(&[("企业名称 *", "桐乡市濮院栖梧针织有限公司")]),
+            )
+            .unwrap();
+            path
+        }
+        "yaml-renamed-xlsx" => write(
+            "园区申报.xlsx",
+            &std::fs::read(root().join("fixtures/examples/puyuan-sweater-park.yaml")).unwrap(),
+        ),
+        "zip-bomb-declared" => {
+            // A sheet whose directory entry declares 3 GiB (the part itself is small): refused
+            // before anything is inflated.
+            let mut bytes =
+                zip_parts(&[("xl/worksheets/sheet1.xml", SheetBody::Text("<worksheet/>"))]);
+            patch_sizes(
+                &mut bytes,
+                "xl/worksheets/sheet1.xml",
+                3 * 1024 * 1024 * 1024,
+            );
+            write("bomb-declared.xlsx", &bytes)
+        }
+        "zip-bomb-inflated" => {
+            // A sheet of 1 GiB of zeros (about a megabyte deflated) whose headers claim 1 KiB:
+            // refused while inflating, by the bytes counted, with bounded memory.
+            let mut bytes = zip_parts(&[("xl/worksheets/sheet1.xml", SheetBody::Zeros(1 << 30))]);
+            patch_sizes(&mut bytes, "xl/worksheets/sheet1.xml", 1024);
+            write("bomb-inflated.xlsx", &bytes)
+        }
+        "corrupt-zip" => {
+            let book = form_workbook(&[("企业名称 *", "甲")]);
+            write("truncated.xlsx", &book[..book.len() / 2])
+        }
+        "encrypted-workbook" => {
+            // What Excel saves with a password to open: an OLE compound file whose directory
+            // holds the streams EncryptionInfo and EncryptedPackage (names in UTF-16).
+            let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+            bytes.resize(1024, 0);
+            for name in ["EncryptionInfo", "EncryptedPackage"] {
+                bytes.extend(name.encode_utf16().flat_map(u16::to_le_bytes));
+                bytes.resize(bytes.len() + 128 - name.len() * 2, 0);
+            }
+            write("加密.xlsx", &bytes)
+        }
+        "rows-1048576" => {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            sheet.set_name("入驻企业名录").unwrap();
+            sheet.write_string(0, 0, "企业名称 *").unwrap();
+            for row in 1..1_048_576u32 {
+                sheet.write_number(row, 0, f64::from(row)).unwrap();
+            }
+            let path = dir.join("rows.xlsx");
+            book.save(&path).unwrap();
+            path
+        }
+        "columns-16384" => {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            sheet.set_name("入驻企业名录").unwrap();
+            for col in 0..16_384u16 {
+                sheet.write_string(0, col, "企业名称").unwrap();
+            }
+            let path = dir.join("columns.xlsx");
+            book.save(&path).unwrap();
+            path
+        }
+        "cell-32767" => {
+            let long = "濮".repeat(32_767);
+            write(
+                "long-cell.xlsx",
+                &form_workbook(&[("企业名称 *", long.as_str())]),
+            )
+        }
+        "external-links" => {
+            let book = form_workbook(&[("企业名称 *", "甲")]);
+            let bytes = with_parts(
+                &book,
+                &[(
+                    "xl/externalLinks/externalLink1.xml",
+                    "<externalLink xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><externalBook r:id=\"rId1\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"/></externalLink>",
+                )],
+            );
+            write("links.xlsx", &bytes)
+        }
+        "macros-xlsm" => {
+            let book = form_workbook(&[("企业名称 *", "甲")]);
+            let bytes = with_parts(
+                &book,
+                &[(
+                    "xl/vbaProject.bin",
+                    "Attribute VB_Name = \"Module1\"\nSub AutoOpen()\nShell \"calc\"\nEnd Sub",
+                )],
+            );
+            write("宏.xlsm", &bytes)
+        }
         other => panic!("no generator `{other}`"),
     }
+}
+
+/// A small workbook of the form: 基本信息 with the park's name, 入驻企业名录 with one tenant row
+/// of `(header, value)` cells.
+fn form_workbook(tenant: &[(&str, &str)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let basic = book.add_worksheet();
+    basic.set_name("基本信息").unwrap();
+    for (col, header) in (0u16..).zip(["项目", "填写内容", "单位", "字段", "说明"]) {
+        basic.write_string(0, col, header).unwrap();
+    }
+    basic.write_string(1, 0, "园区名称 *").unwrap();
+    basic.write_string(1, 1, "濮院毛衫创新园").unwrap();
+    basic.write_string(1, 3, "park.name").unwrap();
+    let tenants = book.add_worksheet();
+    tenants.set_name("入驻企业名录").unwrap();
+    for (col, (header, value)) in (0u16..).zip(tenant) {
+        tenants.write_string(0, col, *header).unwrap();
+        tenants.write_string(1, col, *value).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+enum SheetBody<'a> {
+    Text(&'a str),
+    Zeros(usize),
+}
+
+/// A zip that sniffs as a workbook ([Content_Types].xml, xl/workbook.xml) with `parts`.
+fn zip_parts(parts: &[(&str, SheetBody<'_>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.start_file("xl/workbook.xml", options).unwrap();
+    zip.write_all(b"<workbook/>").unwrap();
+    for (name, body) in parts {
+        zip.start_file(*name, options.large_file(false)).unwrap();
+        match body {
+            SheetBody::Text(text) => zip.write_all(text.as_bytes()).unwrap(),
+            SheetBody::Zeros(n) => {
+                let block = vec![b'0'; 1 << 20];
+                for _ in 0..n / block.len() {
+                    zip.write_all(&block).unwrap();
+                }
+            }
+        }
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// `book` with `extra` parts added (copied entry by entry, nothing re-inflated).
+fn with_parts(book: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        zip.raw_copy_file(archive.by_index_raw(i).unwrap()).unwrap();
+    }
+    for (name, text) in extra {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Rewrites the uncompressed size that the local header and the central directory declare
+/// for the entry `name` (32-bit fields: a zip without zip64 records).
+fn patch_sizes(bytes: &mut [u8], name: &str, size: u32) {
+    let name = name.as_bytes();
+    let mut patched = 0;
+    for at in 0..bytes.len().saturating_sub(46) {
+        let (sig, name_len_at, size_at, header) = match &bytes[at..at + 4] {
+            b"PK\x03\x04" => (true, 26, 22, 30),
+            b"PK\x01\x02" => (true, 28, 24, 46),
+            _ => (false, 0, 0, 0),
+        };
+        if !sig {
+            continue;
+        }
+        let len = usize::from(u16::from_le_bytes([
+            bytes[at + name_len_at],
+            bytes[at + name_len_at + 1],
+        ]));
+        if bytes.get(at + header..at + header + len) == Some(name) {
+            bytes[at + size_at..at + size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the local header and the directory entry");
 }
 
 /// The clean submission with `count` distinct tenants (valid credit codes, the form's columns

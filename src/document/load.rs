@@ -106,6 +106,15 @@ pub fn load_bytes(
         Some(FileType::Ole) => Some(Format::Xls),
         _ => None,
     };
+    // An OLE file that is a Word 97–2003 document is named as one.
+    if format == Some(Format::Xls) && workbook::holds_stream(&bytes, "WordDocument") {
+        return Err(Unloadable::unread(
+            name,
+            LoadError::new(LoadErrorKind::NotText {
+                kind: FileType::WordDocument,
+            }),
+        ));
+    }
     if let Some(format) = format {
         return workbook::read(name, bytes, format, limits)
             .map_err(|error| Unloadable::unread(name, error));

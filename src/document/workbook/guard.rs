@@ -69,6 +69,12 @@ pub fn inspect(
     }
 }
 
+/// Whether an OLE compound file's directory names the stream `name` (names are UTF-16).
+#[must_use]
+pub fn holds_stream(bytes: &[u8], name: &str) -> bool {
+    contains_utf16(bytes, name)
+}
+
 fn contains_utf16(bytes: &[u8], name: &str) -> bool {
     let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
     memchr::memmem::find(bytes, &needle).is_some()
@@ -122,7 +128,19 @@ fn inspect_zip(bytes: &[u8], limits: &WorkbookLimits) -> Result<Inspected, Workb
             &mut (&mut file).take(allowed.saturating_add(1)),
             &mut std::io::sink(),
         )
-        .map_err(corrupt)?;
+        .map_err(|e| {
+            // The zip reader stops a part at the size its header declares: a part that
+            // inflates past it is a bomb whose header lies.
+            if e.to_string().contains("larger than its declared") {
+                WorkbookProblem::Inflates {
+                    part: name.clone(),
+                    declared: false,
+                    limit: allowed,
+                }
+            } else {
+                corrupt(e)
+            }
+        })?;
         if read > allowed {
             return Err(WorkbookProblem::Inflates {
                 part: name,

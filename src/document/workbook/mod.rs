@@ -24,7 +24,7 @@ mod guard;
 mod tree;
 mod values;
 
-pub use guard::WorkbookLimits;
+pub use guard::{WorkbookLimits, holds_stream};
 
 use crate::document::{Document, Limits, LoadError, LoadErrorKind};
 use crate::source::SourceFile;
@@ -114,10 +114,10 @@ impl WorkbookProblem {
                 } else {
                     Text::new(
                         format!(
-                            "工作簿的部件 {part} 解压时超过 {mib} MiB（目录中声明的大小不实），已停止读取"
+                            "工作簿的部件 {part} 解压时超出了压缩包目录中声明的大小（或 {mib} MiB 的上限），已停止读取"
                         ),
                         format!(
-                            "the workbook's part {part} inflated past {mib} MiB (its declared size was false); reading stopped"
+                            "the workbook's part {part} inflated past the size its zip directory declares (or the limit of {mib} MiB); reading stopped"
                         ),
                     )
                 }
