@@ -732,8 +732,8 @@ pub fn punctuation_message(found: char, ascii: char) -> Text {
 fn not_text_help(kind: FileType) -> Text {
     match kind {
         FileType::Xlsx | FileType::Ods | FileType::Ole => Text::new(
-            "parkcheck 目前检查 YAML 或 JSON 申报文件，尚不能直接读取工作簿：请按工作簿（如 parkcheck template 生成的模板）中的内容填写 YAML 申报文件，字段见 docs/fields.md",
-            "parkcheck checks YAML or JSON submissions and cannot read workbooks yet: write the workbook's content (e.g. of the template from parkcheck template) as a YAML submission; the fields are in docs/fields.md",
+            "parkcheck 按工作簿的内容读取工作簿（.xlsx、.xlsm、.xls、.ods）；请用 parkcheck template 生成的模板填写，工作表名和表头不要改动",
+            "parkcheck reads workbooks (.xlsx, .xlsm, .xls, .ods) by their content: fill the template from parkcheck template, keeping its sheet names and headers",
         ),
         FileType::WordDocument => Text::new(
             "Word 文档不是申报数据：申报数据须为 YAML、JSON 或申报工作簿；承诺函等附件请在 attachments 中登记",
