@@ -295,7 +295,7 @@ fn human(name: &str, bytes: &[u8]) -> (Option<i32>, String) {
 /// A workbook is read by its bytes whatever its name; one without the form's sheets is told so,
 /// with the way to the template, and nothing of its bytes is shown.
 #[test]
-fn a_workbook_renamed_yaml_is_named_without_a_snippet_of_its_bytes() {
+fn a_workbook_renamed_yaml_is_read_as_a_workbook_without_a_snippet_of_its_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("book.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -303,6 +303,7 @@ fn a_workbook_renamed_yaml_is_named_without_a_snippet_of_its_bytes() {
     book.save(&xlsx).unwrap();
     let (code, out) = human("园区申报.yaml", &std::fs::read(&xlsx).unwrap());
     assert_eq!(code, Some(2), "{out}");
+    // Read as the workbook it is (its bytes win over its name), which has no sheet of the form.
     assert!(
         out.contains("PARSE") && out.contains("工作簿中没有申报表的工作表"),
         "{out}"

@@ -533,6 +533,8 @@ fn a_zip_bomb_workbook_is_refused_and_the_server_keeps_serving() {
         &value["findings"]
     };
     assert!(findings.as_array().is_some_and(|f| !f.is_empty()), "{body}");
+    // Refused by the size the zip directory declares, before anything is inflated.
+    assert_eq!(findings[0]["rule"], "LIMIT", "{body}");
     assert!(server.peak_rss_kib() < 300 * 1024);
     assert_eq!(get(&server.url("/health")).0, 200);
 }
