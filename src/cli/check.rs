@@ -4,11 +4,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::ValueEnum;
 use parkcheck::document::Limits;
 use parkcheck::finding::Severity;
-use parkcheck::report;
-use parkcheck::run::{Inputs, Progress, RulesSource, Run, RunConfig, RunOptions, Verdict};
+use parkcheck::report::{self, Format};
+use parkcheck::run::{Inputs, Progress, Run, RunConfig, RunOptions, Verdict};
 use parkcheck::waiver;
 
 use super::{
@@ -80,28 +79,10 @@ pub struct CheckArgs {
     max_alias_nodes: usize,
 }
 
-/// The formats of `check`'s report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ReportFormat {
-    Human,
-    Json,
-    Sarif,
-    Junit,
-    Github,
-    /// One line per finding, `file:line:col: RULE severity message`.
-    Concise,
-    /// A job summary (`$GITHUB_STEP_SUMMARY`, merge-request comments).
-    Markdown,
-    /// One self-contained page for reviewers (filter, sort, print).
-    Html,
-    /// A findings workbook for Excel/WPS (needs a file).
-    Xlsx,
-}
-
 /// One `--format` value: a format, and the file it goes to (stdout when none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct FormatSpec {
-    format: ReportFormat,
+    format: Format,
     file: Option<PathBuf>,
 }
 
@@ -115,17 +96,16 @@ fn parse_format_spec(text: &str) -> Result<FormatSpec, String> {
         Some((name, file)) => (name, Some(PathBuf::from(file))),
         None => (text, None),
     };
-    let format = ReportFormat::from_str(name, true).map_err(|_| {
-        format!(
-            "未知格式 `{name}`（可用：human, concise, json, sarif, junit, github, markdown, html, xlsx）/ unknown format `{name}` (one of human, concise, json, sarif, junit, github, markdown, html, xlsx)"
-        )
+    let format = Format::from_name(name).ok_or_else(|| {
+        let names = Format::names(&Format::ALL);
+        format!("未知格式 `{name}`（可用：{names}）/ unknown format `{name}` (one of {names})")
     })?;
     Ok(FormatSpec { format, file })
 }
 
 /// Where each report of a `check` goes: `(format, None)` is stdout.
-fn destinations(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)>, String> {
-    let bare: Vec<ReportFormat> = args
+fn destinations(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let bare: Vec<Format> = args
         .format
         .iter()
         .filter(|s| s.file.is_none())
@@ -137,16 +117,16 @@ fn destinations(args: &CheckArgs) -> Result<Vec<(ReportFormat, Option<PathBuf>)>
                 .to_owned(),
         );
     }
-    let mut out: Vec<(ReportFormat, Option<PathBuf>)> = Vec::new();
+    let mut out: Vec<(Format, Option<PathBuf>)> = Vec::new();
     let main = match (bare.first(), args.format.is_empty()) {
         (Some(format), _) => Some(*format),
         // No --format at all, or only --output: the human report.
-        (None, true) => Some(ReportFormat::Human),
-        (None, false) if args.output.is_some() => Some(ReportFormat::Human),
+        (None, true) => Some(Format::Human),
+        (None, false) if args.output.is_some() => Some(Format::Human),
         (None, false) => None,
     };
     if let Some(format) = main {
-        if format == ReportFormat::Xlsx && args.output.is_none() {
+        if format.is_binary() && args.output.is_none() {
             return Err(
                 "xlsx 是二进制文件，须写入文件：--format xlsx=FILE / xlsx is a binary file: write it to a file with --format xlsx=FILE"
                     .to_owned(),
@@ -235,18 +215,12 @@ fn config(args: &CheckArgs) -> RunConfig {
         (Some(path), false) => vec![path.clone()],
         (None, false) => waiver::default_files(&args.paths),
     };
+    let limits = Limits {
+        max_file_size: args.max_file_size,
+        max_depth: usize::from(args.max_depth),
+        max_alias_nodes: args.max_alias_nodes,
+    };
     RunConfig {
-        rules: if args.no_rules {
-            RulesSource::None
-        } else {
-            args.rules.source()
-        },
-        profile: args.rules.profile.clone(),
-        limits: Limits {
-            max_file_size: args.max_file_size,
-            max_depth: usize::from(args.max_depth),
-            max_alias_nodes: args.max_alias_nodes,
-        },
         options: RunOptions {
             as_of: args.as_of.clone(),
             fail_on: args.fail_on,
@@ -254,10 +228,9 @@ fn config(args: &CheckArgs) -> RunConfig {
         waivers,
         baseline: args.baseline.clone(),
         not_submissions: args.write_baseline.iter().cloned().collect(),
-        // PARKCHECK_TODAY=YYYY-MM-DD fixes the date waivers expire against (reproducible runs).
-        today: std::env::var("PARKCHECK_TODAY").ok(),
         // The HTML report shows each park's 亩均 figures when they can be computed.
-        figures: args.format.iter().any(|s| s.format == ReportFormat::Html),
+        figures: args.format.iter().any(|s| s.format == Format::Html),
+        ..args.rules.run_config(args.no_rules, limits)
     }
 }
 
@@ -306,68 +279,28 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     });
     let profile_lang = run.engine().and_then(|e| e.profile().lang);
     let lang = args.look.lang.or(profile_lang).unwrap_or_default();
-    let (reports, summary) = (&checked.files, &checked.summary);
-    let facts = run.facts(run.options());
+    let look = style(&args.look, profile_lang);
     let mut write_failed = false;
     for (format, file) in &destinations {
-        let out = match format {
-            ReportFormat::Html => {
-                let scores = run
-                    .engine()
-                    .and_then(|engine| parkcheck::score::score(reports, engine).ok());
-                report::html::render(&report::html::Page {
-                    reports,
-                    summary,
-                    facts: &facts,
-                    engine: run.engine(),
-                    lang,
-                    show_passed: args.show_passed,
-                    scores: scores.as_ref(),
-                    evaluation: false,
-                })
-                .into_bytes()
+        let color = look.color && (file.is_none() || args.look.color == Color::Always);
+        let out = match report::render(
+            *format,
+            &run,
+            &checked,
+            run.options(),
+            report::Look {
+                lang,
+                show_passed: args.show_passed,
+                color,
+                width: look.width,
+            },
+        ) {
+            Ok(out) => out,
+            Err(error) => {
+                eprintln!("parkcheck: 无法生成工作簿：{error} / cannot make the workbook: {error}");
+                write_failed = true;
+                continue;
             }
-            ReportFormat::Xlsx => {
-                let book = report::xlsx::Book {
-                    reports,
-                    summary,
-                    facts: &facts,
-                    engine: run.engine(),
-                    lang,
-                };
-                match report::xlsx::render(&book) {
-                    Ok(bytes) => bytes,
-                    Err(error) => {
-                        eprintln!(
-                            "parkcheck: 无法生成工作簿：{error} / cannot make the workbook: {error}"
-                        );
-                        write_failed = true;
-                        continue;
-                    }
-                }
-            }
-            ReportFormat::Json => {
-                report::json::render(reports, summary, args.show_passed).into_bytes()
-            }
-            ReportFormat::Human => {
-                let mut style = style(&args.look, profile_lang);
-                style.show_passed = args.show_passed;
-                if file.is_some() && args.look.color != Color::Always {
-                    style.color = false;
-                }
-                report::human::render(reports, summary, style).into_bytes()
-            }
-            ReportFormat::Sarif => {
-                report::sarif::render(reports, summary, run.engine(), lang).into_bytes()
-            }
-            ReportFormat::Junit => {
-                report::junit::render(reports, summary, run.engine(), lang).into_bytes()
-            }
-            ReportFormat::Github => {
-                report::github::render(reports, summary, run.engine(), lang).into_bytes()
-            }
-            ReportFormat::Concise => report::concise::render(reports, summary, lang).into_bytes(),
-            ReportFormat::Markdown => report::markdown::render(reports, summary, lang).into_bytes(),
         };
         match file {
             None => print_out(&String::from_utf8_lossy(&out)),

@@ -14,10 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use parkcheck::document::Limits;
 use parkcheck::engine::Engine;
 use parkcheck::finding::FileReport;
 use parkcheck::report;
-use parkcheck::run::{ConfigError, RulesSource, load_engine};
+use parkcheck::run::{ConfigError, RulesSource, RunConfig, load_engine};
 use parkcheck::schema::SUBMISSION_SCHEMA;
 use parkcheck::text::{Lang, Text};
 
@@ -256,6 +257,24 @@ impl RulesArgs {
         self.rules
             .clone()
             .map_or(RulesSource::Bundled, RulesSource::Dir)
+    }
+
+    /// The configuration of a run with these rule options (structure only with `no_rules`) and
+    /// `limits`: the one place every front end (`check`, `serve`, `verify`) builds it; each
+    /// adds what is its own (waivers, a baseline, the figures).
+    pub(crate) fn run_config(&self, no_rules: bool, limits: Limits) -> RunConfig {
+        RunConfig {
+            rules: if no_rules {
+                RulesSource::None
+            } else {
+                self.source()
+            },
+            profile: self.profile.clone(),
+            limits,
+            // PARKCHECK_TODAY=YYYY-MM-DD fixes the date waivers expire against (reproducible runs).
+            today: std::env::var("PARKCHECK_TODAY").ok(),
+            ..RunConfig::default()
+        }
     }
 }
 

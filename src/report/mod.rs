@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod concise;
+mod format;
 pub mod github;
 pub mod html;
 pub mod human;
@@ -10,3 +11,5 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod xlsx;
+
+pub use format::{Format, Look, render};

@@ -1,6 +1,7 @@
 //! `POST /v1/check`: the query, the body (one file or multipart), admission, the run, the response.
 
 use super::*;
+use parkcheck::report::Format;
 
 /// The query of `POST /v1/check` (a multipart form's fields of the same names take precedence).
 #[derive(Debug, Default, serde::Deserialize)]
@@ -10,17 +11,6 @@ pub(super) struct CheckQuery {
     pub(super) lang: Option<String>,
     pub(super) as_of: Option<String>,
     pub(super) fail_on: Option<String>,
-}
-
-/// The report formats of the service (those of `check` that are a document, not terminal text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Json,
-    Sarif,
-    Junit,
-    Html,
-    Xlsx,
-    Markdown,
 }
 
 /// The choices of one check, validated.
@@ -38,18 +28,15 @@ fn bad_request(zh: &str, en: &str) -> Failure {
 fn choices(app: &App, query: &CheckQuery) -> Result<Choices, Failure> {
     let format = match query.format.as_deref() {
         None | Some("") => Format::Json,
-        Some(name) => Format::from_str(name, true).map_err(|_| {
-            bad_request(
-                &format!(
-                    "未知格式“{}”（可用：json, sarif, junit, html, xlsx, markdown）",
-                    visible_inline(name)
-                ),
-                &format!(
-                    "unknown format `{}` (one of json, sarif, junit, html, xlsx, markdown)",
-                    visible_inline(name)
-                ),
-            )
-        })?,
+        Some(name) => Format::from_name(name)
+            .filter(|f| Format::DOCUMENTS.contains(f))
+            .ok_or_else(|| {
+                let names = Format::names(&Format::DOCUMENTS);
+                bad_request(
+                    &format!("未知格式“{}”（可用：{names}）", visible_inline(name)),
+                    &format!("unknown format `{}` (one of {names})", visible_inline(name)),
+                )
+            })?,
     };
     let lang = match query.lang.as_deref() {
         None | Some("") => app.default_lang,
@@ -324,70 +311,23 @@ fn multipart_failure(error: &axum::extract::multipart::MultipartError) -> Failur
 
 /// The report of a completed check in the format asked for; the verdict in a header too.
 fn render(app: &App, checked: &RunReport, choices: &Choices) -> Response {
-    let run = &app.run;
-    let (reports, summary) = (&checked.files, &checked.summary);
-    let lang = choices.lang;
-    let (content_type, body): (&str, Vec<u8>) = match choices.format {
-        Format::Json => (
-            "application/json",
-            report::json::render(reports, summary, false).into_bytes(),
-        ),
-        Format::Sarif => (
-            "application/sarif+json",
-            report::sarif::render(reports, summary, run.engine(), lang).into_bytes(),
-        ),
-        Format::Junit => (
-            "application/xml",
-            report::junit::render(reports, summary, run.engine(), lang).into_bytes(),
-        ),
-        Format::Markdown => (
-            "text/markdown; charset=utf-8",
-            report::markdown::render(reports, summary, lang).into_bytes(),
-        ),
-        Format::Html => {
-            let facts = run.facts(&choices.options);
-            let scores = run
-                .engine()
-                .and_then(|engine| parkcheck::score::score(reports, engine).ok());
-            (
-                "text/html; charset=utf-8",
-                report::html::render(&report::html::Page {
-                    reports,
-                    summary,
-                    facts: &facts,
-                    engine: run.engine(),
-                    lang,
-                    show_passed: false,
-                    scores: scores.as_ref(),
-                    evaluation: false,
-                })
-                .into_bytes(),
+    let look = report::Look {
+        lang: choices.lang,
+        show_passed: false,
+        color: false,
+        width: 100,
+    };
+    let format = choices.format;
+    let body = match report::render(format, &app.run, checked, &choices.options, look) {
+        Ok(body) => body,
+        Err(error) => {
+            return Failure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                &format!("无法生成工作簿：{error}"),
+                &format!("cannot make the workbook: {error}"),
             )
-        }
-        Format::Xlsx => {
-            let facts = run.facts(&choices.options);
-            let book = report::xlsx::Book {
-                reports,
-                summary,
-                facts: &facts,
-                engine: run.engine(),
-                lang,
-            };
-            match report::xlsx::render(&book) {
-                Ok(bytes) => (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    bytes,
-                ),
-                Err(error) => {
-                    return Failure::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        &format!("无法生成工作簿：{error}"),
-                        &format!("cannot make the workbook: {error}"),
-                    )
-                    .into_response();
-                }
-            }
+            .into_response();
         }
     };
     let verdict = match checked.verdict() {
@@ -397,15 +337,18 @@ fn render(app: &App, checked: &RunReport, choices: &Choices) -> Response {
     };
     let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     headers.insert("x-parkcheck-verdict", HeaderValue::from_static(verdict));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if choices.format == Format::Html {
+    if format == Format::Html {
         if let Ok(csp) = HeaderValue::from_str(&report::html::csp()) {
             headers.insert(header::CONTENT_SECURITY_POLICY, csp);
         }
     }
-    if choices.format == Format::Xlsx {
+    if format == Format::Xlsx {
         headers.insert(
             header::CONTENT_DISPOSITION,
             HeaderValue::from_static("attachment; filename=\"parkcheck-report.xlsx\""),

@@ -37,7 +37,7 @@ use clap::ValueEnum;
 use parkcheck::document::Limits;
 use parkcheck::finding::Severity;
 use parkcheck::report;
-use parkcheck::run::{Inputs, Quiet, RulesSource, Run, RunConfig, RunOptions, RunReport, Verdict};
+use parkcheck::run::{Inputs, Quiet, Run, RunConfig, RunOptions, RunReport, Verdict};
 use parkcheck::text::{Lang, Text, visible_inline};
 use sha2::{Digest, Sha256};
 
@@ -150,22 +150,14 @@ pub fn serve(args: &ServeArgs, look: &LookArgs) -> ExitCode {
             return ExitCode::from(crate::cli::EXIT_TROUBLE);
         }
     };
+    let limits = Limits {
+        max_file_size: args.max_body,
+        max_depth: usize::from(args.max_depth),
+        max_alias_nodes: args.max_alias_nodes,
+    };
     let config = RunConfig {
-        rules: if args.no_rules {
-            RulesSource::None
-        } else {
-            args.rules.source()
-        },
-        profile: args.rules.profile.clone(),
-        limits: Limits {
-            max_file_size: args.max_body,
-            max_depth: usize::from(args.max_depth),
-            max_alias_nodes: args.max_alias_nodes,
-        },
-        options: RunOptions::default(),
-        today: std::env::var("PARKCHECK_TODAY").ok(),
         figures: true,
-        ..RunConfig::default()
+        ..args.rules.run_config(args.no_rules, limits)
     };
     let run = match Run::from_config(&config) {
         Ok(run) => run,
