@@ -494,7 +494,7 @@ fn a_directory_of_filings_includes_its_workbooks_but_not_excel_lock_files() {
         .output()
         .unwrap();
     let report: Json = serde_json::from_slice(&output.stdout).unwrap();
-    let files: Vec<&str> = report["files"]
+    let files: Vec<&str> = report["files_detail"]
         .as_array()
         .unwrap()
         .iter()
