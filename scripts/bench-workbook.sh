@@ -43,7 +43,7 @@ count() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["f
 say "findings: YAML $(count "$dir/yaml.json"), workbook $(count "$dir/xlsx.json")"
 
 median_ms() { # the median line of load_only's output, in ms
-  target/release/examples/load_only --rounds "$ROUNDS" "$1" | awk '/median/ {print $3; exit}'
+  target/release/examples/load_only --rounds "$ROUNDS" "$1" | awk '{for (i = 1; i < NF; i++) if ($i == "median") {print $(i + 1); exit}}'
 }
 load_yaml=$(median_ms "$dir/yaml")
 load_xlsx=$(median_ms "$dir/xlsx")
@@ -55,7 +55,7 @@ hyperfine --style basic --warmup 3 --runs "$RUNS" -N --ignore-failure \
 read -r check_yaml check_xlsx < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-print(*(f"{x[\"median\"] * 1e3:.1f}" for x in r))' "$dir/hyperfine.json")
+print(*("%.1f" % (x["median"] * 1e3) for x in r))' "$dir/hyperfine.json")
 
 echo
 echo "one park, $TENANTS tenants, $(nproc) cores ($(date -u +%F))"
