@@ -215,16 +215,10 @@ fn truncate(text: &str, max: usize) -> String {
     out
 }
 
-/// The letters of a 0-based column: 0 → A, 26 → AA.
+/// The letters of a 0-based column: 0 → A, 26 → AA (the 1-based `source::column_letters`,
+/// which the reports name cells with).
 pub fn column_letter(col: usize) -> String {
-    let mut n = col + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
-        n = (n - 1) / 26;
-    }
-    out.iter().rev().collect()
+    crate::source::column_letters(u32::try_from(col).map_or(u32::MAX, |c| c.saturating_add(1)))
 }
 
 /// The labels of a field's drop-down: the enum's, or 是 / 否; none for a list of strings

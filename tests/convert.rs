@@ -15,7 +15,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{fixture_files, parkcheck, root};
 use parkcheck::convert::{self, to_json, to_yaml};
@@ -324,26 +323,11 @@ fn python() -> Option<PathBuf> {
 }
 
 fn read_book(python: &Path, file: &Path) -> Json {
-    let output = Command::new(python)
-        .arg(root().join("tests/template_read.py"))
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    common::openpyxl_read(python, "template_read.py", file)
 }
 
 fn sheet<'a>(book: &'a Json, name: &str) -> &'a Json {
-    book["sheets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no sheet {name}"))
+    common::sheet(book, name)
 }
 
 fn node_at<'a>(node: &'a Node, path: &str) -> Option<&'a Node> {

@@ -18,7 +18,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{parkcheck, root};
 use serde_json::Value;
@@ -28,18 +27,7 @@ fn python() -> Option<PathBuf> {
 }
 
 fn read(python: &Path, file: &Path) -> Value {
-    let output = Command::new(python)
-        .arg(root().join("tests/template_read.py"))
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "openpyxl could not read {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    common::openpyxl_read(python, "template_read.py", file)
 }
 
 fn template(kind: &str) -> (tempfile::TempDir, PathBuf) {
@@ -54,12 +42,7 @@ fn template(kind: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn sheet<'a>(book: &'a Value, name: &str) -> &'a Value {
-    book["sheets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no sheet {name}"))
+    common::sheet(book, name)
 }
 
 fn schema() -> Value {

@@ -186,21 +186,23 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
             let snippet = finding
                 .span
                 .is_some_and(|span| drawable(&report.source, span));
+            let message = visible(&finding.message.render(style.lang)).into_owned();
+            let help = finding
+                .help
+                .as_ref()
+                .map(|h| visible(&h.render(style.lang)).into_owned());
+            let label = match &finding.label {
+                Some(label) => format!("{}: {}", finding.rule, inline(label, style.lang)),
+                None => finding.rule.clone(),
+            };
             if let (Some(span), Some(grid)) = (finding.span, report.source.grid()) {
                 let at = report.source.locate(span.start);
                 let place = safe(&at.place()).into_owned();
-                let label = match &finding.label {
-                    Some(label) => format!("{}: {}", finding.rule, inline(label, style.lang)),
-                    None => finding.rule.clone(),
-                };
                 let rendered = sheet_snippet(&report.source, grid, span, snippet, style.lang).map(
                     |(text, value, header)| Rendered {
                         finding,
-                        message: visible(&finding.message.render(style.lang)).into_owned(),
-                        help: finding
-                            .help
-                            .as_ref()
-                            .map(|h| visible(&h.render(style.lang)).into_owned()),
+                        message: message.clone(),
+                        help: help.clone(),
                         label: label.clone(),
                         span: Some(value),
                         header,
@@ -223,15 +225,9 @@ fn render_files(reports: &[FileReport], style: Style) -> String {
             }
             let rendered = Rendered {
                 finding,
-                message: visible(&finding.message.render(style.lang)).into_owned(),
-                help: finding
-                    .help
-                    .as_ref()
-                    .map(|h| visible(&h.render(style.lang)).into_owned()),
-                label: match &finding.label {
-                    Some(label) => format!("{}: {}", finding.rule, inline(label, style.lang)),
-                    None => finding.rule.clone(),
-                },
+                message,
+                help,
+                label,
                 span: finding.span.map(map),
                 header: None,
                 source: Snippet::Text(source.clone()),

@@ -106,3 +106,30 @@ pub fn openpyxl_python(what: &str) -> Option<PathBuf> {
     }
     None
 }
+
+/// What the openpyxl script `script` (under `tests/`) prints as JSON for the workbook `file`:
+/// the independent reading of a workbook parkcheck wrote.
+pub fn openpyxl_read(python: &Path, script: &str, file: &Path) -> serde_json::Value {
+    let output = std::process::Command::new(python)
+        .arg(root().join("tests").join(script))
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "openpyxl could not read {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The sheet `name` of a workbook as the openpyxl scripts print it.
+pub fn sheet<'a>(book: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    book["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no sheet {name}"))
+}

@@ -121,16 +121,20 @@ pub fn read(
     }
 }
 
+/// The worksheets (no chart sheets) by name, each with whether it is hidden.
+fn worksheets(sheets: &[calamine::Sheet]) -> Vec<(String, bool)> {
+    sheets
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect()
+}
+
 fn read_xlsx(bytes: Vec<u8>, budget: &mut Budget<'_>) -> Result<RawBook, WorkbookProblem> {
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
     let date1904 = book.has_1904_epoch();
-    let metadata: Vec<(String, bool)> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
-        .collect();
+    let metadata = worksheets(book.sheets_metadata());
     let mut sheets = Vec::new();
     for (name, hidden) in metadata {
         // Merged regions are optional: a sheet whose merge records calamine cannot read is
@@ -187,12 +191,7 @@ where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
 {
-    let metadata: Vec<(String, bool)> = book
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
-        .collect();
+    let metadata = worksheets(book.sheets_metadata());
     let mut sheets = Vec::new();
     for (name, hidden) in metadata {
         let range = book.worksheet_range(&name).map_err(corrupt)?;
