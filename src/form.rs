@@ -114,6 +114,19 @@ pub struct Field {
     pub form_note: Option<u64>,
 }
 
+impl Field {
+    /// Whether the field holds a code (a credit code, a phone number, a postcode, an area
+    /// code): text that Excel's number formats destroy, and whose full-width digits a reader
+    /// takes as half-width.
+    #[must_use]
+    pub fn is_code(&self) -> bool {
+        let last = self.path.rsplit('.').next().unwrap_or(&self.path);
+        ["uscc", "mobile", "phone", "postcode", "code", "tel", "fax"]
+            .iter()
+            .any(|k| last.contains(k))
+    }
+}
+
 /// What a sheet is.
 #[derive(Debug, Clone)]
 pub enum SheetKind {

@@ -151,12 +151,10 @@ pub fn convert(args: &ConvertArgs) -> ExitCode {
     };
     if !doc.number_issues.is_empty() {
         for issue in &doc.number_issues {
-            let at = doc.source.line_col(issue.span.start);
             eprintln!(
-                "{}:{}:{}: {}",
+                "{}:{}: {}",
                 shown(&args.input),
-                at.line,
-                at.column,
+                doc.source.locate(issue.span.start).place(),
                 Text::new(
                     format!("{}：这个数字的写法（十六进制、八进制、.inf、.nan 或超出范围）转换后无法保持原样", issue.pointer),
                     format!("{}: this number's form (hex, octal, .inf, .nan or out of range) cannot survive the conversion", issue.pointer),
@@ -168,6 +166,41 @@ pub fn convert(args: &ConvertArgs) -> ExitCode {
             &Text::new(
                 "请先把这些数字改成十进制再转换（parkcheck check 会指出它们），未写入任何文件",
                 "write these numbers as decimals first (parkcheck check reports them): nothing was written",
+            ),
+            lang,
+        );
+    }
+    // What a workbook reader noticed: a warning is shown, an error (a column not read, a code
+    // that lost its digits) stops the conversion, which would carry the loss over silently.
+    let mut read_errors = 0usize;
+    for issue in &doc.read_issues {
+        read_errors += usize::from(issue.error);
+        let level = if issue.error {
+            Text::new("错误", "error")
+        } else {
+            Text::new("提示", "note")
+        };
+        let mut line = format!(
+            "{}:{}: {}: {}",
+            shown(&args.input),
+            doc.source.locate(issue.span.start).place(),
+            level.render_inline(lang),
+            issue.message.render_inline(lang)
+        );
+        if let Some(help) = &issue.help {
+            line.push_str(&format!("（{}）", help.render_inline(lang)));
+        }
+        eprintln!("{line}");
+    }
+    if read_errors > 0 {
+        return trouble(
+            &Text::new(
+                format!(
+                    "工作簿有 {read_errors} 项读取错误，转换会带走错误的数据：请先改正（parkcheck check 会逐格指出），未写入任何文件"
+                ),
+                format!(
+                    "the workbook has {read_errors} reading error(s) that the conversion would carry over: fix them first (parkcheck check points at each cell); nothing was written"
+                ),
             ),
             lang,
         );
@@ -325,10 +358,7 @@ fn cannot_convert(doc: &Document, error: &ConvertError, lang: Lang) -> ExitCode 
             .and_then(|p| doc.label_span(&p))
             .map_or_else(
                 || name.clone(),
-                |span| {
-                    let at = doc.source.line_col(span.start);
-                    format!("{name}:{}:{}", at.line, at.column)
-                },
+                |span| format!("{name}:{}", doc.source.locate(span.start).place()),
             )
     };
     match error {

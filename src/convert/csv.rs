@@ -498,7 +498,7 @@ fn looks_scientific(cell: &str) -> bool {
 
 /// A date as Excel or a person writes it, as `YYYY-MM-DD`: `2025-12-31`, `2025/12/31`,
 /// `2025/1/5`, `2025.1.5`, `2025年1月5日`.
-fn date(cell: &str) -> Option<String> {
+pub(crate) fn date(cell: &str) -> Option<String> {
     let normal: String = cell
         .trim_end_matches('日')
         .chars()

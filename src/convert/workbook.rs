@@ -21,8 +21,9 @@ use crate::text::{Text, clip};
 /// Excel's most characters in a cell.
 const MAX_CELL_CHARS: usize = 32_767;
 
-/// The largest integer a spreadsheet's number (an `f64`) holds exactly.
-const MAX_EXACT: i64 = 1 << 53;
+/// Beyond this a whole number in a cell is read back as a float (and beyond 2^53 an `f64`
+/// does not hold every integer).
+const MAX_EXACT: i64 = 9_000_000_000_000_000;
 
 /// A value that cannot be written: where it is in the document, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +204,18 @@ impl Placer {
                     });
                     row.push(cell);
                 }
+                let given: Vec<&Cell> = row.iter().skip(lead.len()).flatten().collect();
+                let first = row.get(lead.len()).and_then(Option::as_ref);
+                if given.len() == 1 && first == Some(&Cell::Text(EMPTY_LIST.into())) {
+                    self.problem(
+                        &item_pointer,
+                        Text::new(
+                            format!("{sheet} 第 {row_number} 行：只有第一列的“{EMPTY_LIST}”，工作簿读回时是空列表"),
+                            format!("{sheet} row {row_number}: only {EMPTY_LIST} in the first column, which reads back from a workbook as an empty list"),
+                        ),
+                    );
+                    continue;
+                }
                 rows.push(row);
             }
         }
@@ -365,6 +378,10 @@ fn cell_of(node: &Node, field: &Field) -> Result<Cell, Why> {
             "日期列中的数字会被读成 Excel 的日期序号",
             "a number in a date column would read back as an Excel serial date",
         )),
+        (Value::Int(_) | Value::Float(_), CellType::Text) => Err(why(
+            "文字列（代码、名称等）中是数字（没有加引号）：工作簿读回时是文字",
+            "a number (unquoted) in a text column (a code, a name) reads back from a workbook as text",
+        )),
         (Value::Int(i), _) => {
             if i.unsigned_abs() > MAX_EXACT.unsigned_abs() {
                 Err(why(
@@ -398,7 +415,8 @@ fn cell_of(node: &Node, field: &Field) -> Result<Cell, Why> {
         }
         (Value::Str(s), CellType::Integer | CellType::Number) => {
             text_cell(s)?;
-            if s.trim().parse::<f64>().is_ok() {
+            let plain: String = half_width(s.trim()).chars().filter(|c| *c != ',').collect();
+            if plain.parse::<f64>().is_ok() {
                 Err(why(
                     "数字写成了文字（加了引号）；单元格会被读成数字",
                     "a number written as text (quoted) would read back as a number",
@@ -410,6 +428,12 @@ fn cell_of(node: &Node, field: &Field) -> Result<Cell, Why> {
         (Value::Str(s), CellType::Date) => {
             text_cell(s)?;
             let excel_date = crate::domain::dates::parse_date(s).is_ok_and(|d| d.year() >= 1900);
+            if !excel_date && crate::convert::csv::date(s).is_some() {
+                return Err(why(
+                    "日期不是 YYYY-MM-DD 的写法（如 2025/12/31）：工作簿读回时会改写成 YYYY-MM-DD",
+                    "a date not written YYYY-MM-DD (such as 2025/12/31) reads back from a workbook rewritten as YYYY-MM-DD",
+                ));
+            }
             Ok(if excel_date {
                 Cell::Date(s.clone())
             } else {
@@ -418,6 +442,12 @@ fn cell_of(node: &Node, field: &Field) -> Result<Cell, Why> {
         }
         (Value::Str(s), CellType::Text) => {
             text_cell(s)?;
+            if field.is_code() && half_width(s) != *s && half_width(s).is_ascii() {
+                return Err(why(
+                    "代码中有全角字母或数字：工作簿读回时按半角读取",
+                    "full-width letters or digits in a code read back from a workbook as half-width",
+                ));
+            }
             Ok(Cell::Text(s.clone()))
         }
     }
@@ -443,6 +473,12 @@ fn text_cell(s: &str) -> Result<(), Why> {
         return Err(why(
             "含有形如 _x0041_ 的文字：Excel 读取时会把它当成一个转义的字符",
             "contains text like _x0041_, which Excel reads as an escaped character",
+        ));
+    }
+    if s.trim() != s {
+        return Err(why(
+            "首尾有空白：工作簿读回时会去掉",
+            "surrounding spaces are trimmed when a workbook is read back",
         ));
     }
     if s.chars().count() > MAX_CELL_CHARS {
@@ -495,4 +531,16 @@ fn has_xml_escape(s: &str) -> bool {
                 && b.get(4) == Some(&b'_')
         })
     })
+}
+
+/// Full-width digits, letters and `－．＋` as half-width, as the workbook reader reads a code.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '－' | '．' | '＋' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
 }

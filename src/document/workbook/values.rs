@@ -94,10 +94,7 @@ const fn is_full_width(c: char) -> bool {
 /// Whether a text field holds a code (a credit code, a phone number, a postcode, an area code):
 /// Excel's number formats destroy those.
 fn is_code(field: &Field) -> bool {
-    let last = field.path.rsplit('.').next().unwrap_or(&field.path);
-    ["uscc", "mobile", "phone", "postcode", "code", "tel", "fax"]
-        .iter()
-        .any(|k| last.contains(k))
+    field.is_code()
 }
 
 fn trimmed(s: &str) -> &str {
